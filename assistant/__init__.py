@@ -1,0 +1,1 @@
+"""The conversational assistant for the Guangming AI & software measures."""
