@@ -1,0 +1,18 @@
+"""Read the assistant's own data files (vocabularies, prompts) from ``assistant/data``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=None)
+def load_yaml(name: str) -> Any:
+    """Load ``assistant/data/<name>`` once per process."""
+    with open(DATA_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)

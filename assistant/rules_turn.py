@@ -1,0 +1,78 @@
+"""A rules turn: gather the facts, ask the rule engine, compose and cite.
+
+Amounts come only from ``rules.compute``; the one piece of arithmetic done
+here (a total over the years of a yearly item, asked as a total) is written
+into the trace like any rule step, so the number guard sees where it came from.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from assistant import compose, router
+from assistant.facts import extract_facts
+from assistant.quantities import format_yuan
+from assistant.session import CitationOut, Reply, Session
+
+log = logging.getLogger("assistant.rules")
+
+
+def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[str]) -> Reply:
+    """Answer ``text`` as a question about subsidy ``item`` in ``session``."""
+    spec = asst.rules.get_item(item)
+    if session.item != item:
+        log.info("session %s: item %s -> %s", session.id, session.item, item)
+    session.item = item
+    update = extract_facts(text, spec.inputs)
+    problems = list(update.errors) + list(update.conflicts)
+    if problems:
+        return _fact_problem_reply(asst, spec, problems, extra)
+    session.facts.update(update.facts)
+    facts = {i.name: session.facts[i.name] for i in spec.inputs if i.name in session.facts}
+    try:
+        result = asst.rules.compute(item, facts)
+    except ValueError as exc:  # rules.errors.InvalidFact is a ValueError
+        return _fact_problem_reply(asst, spec, [str(exc)], extra)
+    citations = _citations(asst, result)
+    extra = extra + list(update.notes) + asst.corrections(text, result.clause, facts)
+    if result.missing:
+        return _clarify_reply(spec, result, citations, extra)
+    return _result_reply(result, citations, extra, router.wants_total(text))
+
+
+def _citations(asst, result) -> list[CitationOut]:
+    main = CitationOut(result.citation.clause, result.citation.title, result.citation.quote)
+    stacking = asst.policy.article(compose.STACKING_CLAUSE)
+    quote = next((s.text for s in stacking.sentences if "受区经济发展专项资金年度总额控制" in s.text), stacking.text)
+    return [main, CitationOut(stacking.number, stacking.title, quote)]
+
+
+def _clarify_reply(spec, result, citations, extra) -> Reply:
+    inputs = {i.name: i for i in spec.inputs}
+    asks = [inputs[name].description if name in inputs else name for name in result.missing]
+    answer = compose.clarify_answer(result, asks, citations[:1], extra)
+    return Reply(answer=answer, route="clarify", citations=citations[:1], missing=list(result.missing),
+                 item=result.item, eligible=None)
+
+
+def _result_reply(result, citations, extra, wants_total: bool) -> Reply:
+    total = total_step = None
+    if wants_total and result.per_year and result.years and result.amount_yuan is not None:
+        total = result.amount_yuan * result.years
+        total_step = f"{format_yuan(result.amount_yuan)}/年 × {result.years}年 = {format_yuan(total)}"
+    answer = compose.rules_answer(result, citations, extra, total, total_step)
+    trace = [step.text for step in result.trace] + ([total_step] if total_step else [])
+    return Reply(
+        answer=answer, route="rules", citations=citations,
+        amount_yuan=total if total is not None else result.amount_yuan,
+        eligible=result.eligible, item=result.item, trace=trace, missing=[],
+    )
+
+
+def _fact_problem_reply(asst, spec, problems: list[str], extra: list[str]) -> Reply:
+    """Bad or contradictory facts: say what is wrong, change nothing, ask again."""
+    article = asst.policy.article(spec.clause)
+    first = article.sentences[0].text if article.sentences else article.text
+    citations = [CitationOut(spec.clause, article.title, first)]
+    lines = [*extra, *problems, f"请核对后重新告诉我，我会按{compose.label(spec.clause)}为您测算{spec.name}。"]
+    return Reply(answer="\n".join(lines), route="clarify", citations=citations, item=spec.id)
