@@ -105,7 +105,7 @@ def _as_text(text: object) -> str:
     return "" if text is None else str(text)
 
 
-def fold_width(text: str) -> str:
+def fold_width(text: object) -> str:
     """Full-width digits, letters, ％．－／ and ideographic space to ASCII, length unchanged.
 
     Chinese punctuation (，：；（）) stays as it is; a full-width comma becomes a thousands

@@ -1,0 +1,264 @@
+"""Facts from one user turn: numbers, yes/no answers and choices, by canonical fact name.
+
+``extract_facts(text, inputs)`` reads a turn such as "我们是规上企业，租了八百平米，每月房租5万"
+and returns ``{"above_scale": True, "area_m2": 800.0, "actual_rent_yuan": 600000}`` with a note for
+the monthly conversion. It never guesses between two readings: contradictory statements in one
+turn are reported in ``conflicts`` and absurd values in ``errors``, and those facts stay unset.
+
+The words that tie a number or a phrase to a fact are data: ``assistant/data/fact_cues.yaml``
+(its header explains the format). ``inputs`` are the current item's input specs, any objects with
+``name``, ``type``, ``unit``, ``description`` and ``choices`` (``rules.model.InputSpec``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.quantities import Quantity, extract_quantities, fold_width, format_yuan
+
+CUES_PATH = Path(__file__).resolve().parent / "data" / "fact_cues.yaml"
+_CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
+# kind -> (lowest allowed, highest allowed, highest as written, word for messages)
+_LIMITS = {"money": (0, 10**13, "10万亿元", "金额"), "area": (0, 10_000_000, "1000万平方米", "面积"),
+           "percent": (-100, 100_000, "100000%", "比例"), "count": (0, 1_000_000, "100万", "数量"),
+           "years": (0, 100, "100年", "年数")}
+
+
+@dataclass
+class FactUpdate:
+    """What one turn says about the enterprise.
+
+    Attributes:
+        facts: canonical fact name -> typed value (int yuan, float m², float %, int, bool, str).
+        notes: Chinese sentences on readings made (a monthly amount turned yearly, a bare number
+            taken as the only open fact).
+        conflicts: Chinese sentences on contradictions; the facts concerned are not set.
+        errors: Chinese sentences on impossible values; the facts concerned are not set.
+    """
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    fact: str
+    value: int | float
+    quantity: Quantity
+    threshold: bool
+    note: str = ""
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: Path = CUES_PATH) -> dict:
+    """The cue table, with every pattern compiled."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key in ("negators", "questions", "claims_before", "claims_after", "monthly_before",
+                "monthly_after", "threshold_after"):
+        data[key] = re.compile(data[key])
+    for spec in data["quantities"].values():
+        for key in ("cues", "weak"):
+            spec[key] = [re.compile(p) for p in spec.get(key, [])]
+    for spec in data["flags"].values():
+        spec["values"] = {True: spec.pop("true"), False: spec.pop("false")}
+    for spec in [*data["flags"].values(), *data["choices"].values()]:
+        spec["values"] = {v: [re.compile(p) for p in ps] for v, ps in spec["values"].items()}
+    return data
+
+
+def _clause(text: str, q: Quantity) -> tuple[str, str]:
+    """The text of the number's clause before and after it."""
+    start, end = q.span
+    before = text[:start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(before, max(0, start - 40))), default=max(0, start - 40))
+    after = text[end:end + 40]
+    stop = _CLAUSE_END.search(after)
+    return text[cut:start], after[:stop.start()] if stop else after
+
+
+def _cue_distance(patterns: list[re.Pattern], before: str, after: str) -> tuple[float, int] | None:
+    """(distance, -length) of the nearest cue in the clause; the text after counts half a step more."""
+    best = None
+    for p in patterns:
+        for m in p.finditer(before):
+            best = min(best or (9e9, 0), (len(before) - m.end(), -len(m.group())))
+        m = p.search(after)
+        if m:
+            best = min(best or (9e9, 0), (m.start() + 0.5, -len(m.group())))
+    return best
+
+
+def _match_fact(cues: dict, q: Quantity, before: str, after: str, asked: set[str]) -> str | None:
+    """The fact whose cue stands nearest the number, strong cues first, then weak ones."""
+    specs = {n: s for n, s in cues["quantities"].items()
+             if s["kind"] == q.kind and (n in asked or not s.get("only_when_asked"))}
+    for key, pool in (("cues", specs), ("weak", {n: s for n, s in specs.items() if n in asked})):
+        found = {n: d for n, s in pool.items() if (d := _cue_distance(s[key], before, after))}
+        for name in list(found):
+            for shadowed in pool[name].get("shadows", []):
+                found.pop(shadowed, None)
+        if found:
+            return min(found, key=found.get)
+    return None
+
+
+def _monthly_note(cues: dict, fact: str, q: Quantity, before: str, after: str) -> tuple[int | float, str]:
+    spec = cues["quantities"].get(fact, {})
+    if not spec.get("annual") or not (cues["monthly_before"].search(before) or cues["monthly_after"].match(after)):
+        return q.value, ""
+    yearly = q.value * 12
+    return yearly, f"已将每月的{spec['label']}“{q.raw}”按12个月折算为每年{format_yuan(yearly)}。"
+
+
+def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str]) -> tuple[str | None, str]:
+    """The only open input of the number's kind, else the kind's default fact."""
+    open_ = [i.name for i in inputs if i.type == q.kind and i.name not in taken]
+    if len(open_) == 1:
+        spec = cues["quantities"].get(open_[0], {})
+        label = next((i.description for i in inputs if i.name == open_[0]), "") or spec.get("label", open_[0])
+        return open_[0], f"已将“{q.raw}”理解为{label}。"
+    default = [n for n, s in cues["quantities"].items() if s["kind"] == q.kind and s.get("default")]
+    return (default[0], "") if default and not open_ else (None, "")
+
+
+def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate]:
+    asked = {i.name for i in inputs}
+    kinds = {s["kind"] for s in cues["quantities"].values()} | {i.type for i in inputs}
+    cued, bare = [], []
+    for q in extract_quantities(text):
+        if q.kind not in kinds:
+            continue
+        before, after = _clause(text, q)
+        if cues["claims_before"].search(before.rstrip()) or cues["claims_after"].match(after):
+            continue
+        fact = _match_fact(cues, q, before, after, asked)
+        (cued if fact else bare).append((fact, q, before, after))
+    taken = {fact for fact, *_ in cued}
+    out = []
+    for fact, q, before, after in cued + bare:
+        note = ""
+        if fact is None:
+            fact, note = _bare_fact(cues, q, inputs, taken)
+        if fact:
+            value, monthly = _monthly_note(cues, fact, q, before, after)
+            threshold = bool(cues["threshold_after"].match(after))
+            out.append(_Candidate(fact, value, q, threshold, monthly or note))
+    return out
+
+
+def _check_range(kind: str, value: float, raw: str, label: str) -> str | None:
+    low, high, written, word = _LIMITS[kind]
+    if kind == "area" and value <= 0 or value < low:
+        rule = f"不能低于{low}%" if kind == "percent" else ("必须大于零" if kind == "area" else "不能为负数")
+        return f"{label}“{raw}”不合理：{word}{rule}，请提供实际数值。"
+    if value > high:
+        return f"{label}“{raw}”超出合理范围（上限{written}），请核对后重新告诉我。"
+    return None
+
+
+def _typed(kind: str, value: float) -> int | float:
+    if kind in ("money", "count", "years"):
+        return round(value)
+    return float(value)
+
+
+def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUpdate) -> None:
+    """One value per fact; two different values are a conflict, an absurd one an error."""
+    by_fact: dict[str, list[_Candidate]] = {}
+    for c in candidates:
+        by_fact.setdefault(c.fact, []).append(c)
+    for fact, group in by_fact.items():
+        spec = cues["quantities"].get(fact) or {"kind": group[0].quantity.kind, "label": fact}
+        if len({c.value for c in group}) > 1:
+            group = [c for c in group if not c.threshold] or group
+        if len({c.value for c in group}) > 1:
+            raws = "、".join(dict.fromkeys(c.quantity.raw for c in group))
+            update.conflicts.append(f"您提到了不同的{spec['label']}（{raws}），请确认是哪一个。")
+            continue
+        c = group[0]
+        error = _check_range(spec["kind"], c.value, c.quantity.raw, spec["label"])
+        if error:
+            update.errors.append(error)
+            continue
+        update.facts[fact] = _typed(spec["kind"], c.value)
+        update.notes.extend(dict.fromkeys(x.note for x in group if x.note))
+
+
+def _phrase_matches(text: str, values: dict) -> list[tuple[int, int, Any]]:
+    """Non-overlapping phrase matches (start, end, value), longest first."""
+    found = sorted(((m.start(), m.end(), v) for v, ps in values.items() for p in ps for m in p.finditer(text)),
+                   key=lambda t: (t[0] - t[1], t[0]))
+    kept: list[tuple[int, int, Any]] = []
+    for s, e, v in found:
+        if all(e <= ks or s >= ke for ks, ke, _ in kept):
+            kept.append((s, e, v))
+    return kept
+
+
+def _stated_values(text: str, spec: dict, cues: dict, negated: Any) -> list[Any]:
+    """Values a flag or choice is given in the turn, with negations and questions applied."""
+    out = []
+    for s, _, value in _phrase_matches(text, spec["values"]):
+        before = text[max(0, s - 4):s]
+        if cues["questions"].search(before):
+            continue
+        if cues["negators"].search(before):
+            value = negated(value)
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def _resolve_phrases(text: str, asked: set[str], cues: dict, update: FactUpdate) -> None:
+    flags = {n: (s, lambda v: not v) for n, s in cues["flags"].items()}
+    choices = {n: (s, lambda v, s=s: s.get("negated") if s.get("negated") != v else None)
+               for n, s in cues["choices"].items()}
+    for name, (spec, negated) in {**flags, **choices}.items():
+        if spec.get("only_when_asked") and name not in asked:
+            continue
+        values = list(dict.fromkeys(_stated_values(text, spec, cues, negated)))
+        if spec.get("ordered") and values:
+            order = list(spec["values"])
+            values = [max(values, key=order.index)]
+        if len(values) == 1:
+            update.facts[name] = values[0]
+        elif values:
+            update.conflicts.append(f"关于{spec['label']}，您的说法前后不一致，请确认。")
+
+
+def _check_choices(inputs: Iterable, update: FactUpdate) -> None:
+    """Drop a choice the item does not offer (the vocabulary and the item should agree)."""
+    for spec in inputs:
+        value = update.facts.get(spec.name)
+        if spec.type == "choice" and spec.choices and value is not None and value not in spec.choices:
+            del update.facts[spec.name]
+
+
+def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:
+    """Read the facts one user turn states.
+
+    Args:
+        text: the user's turn (anything; it is folded to half-width and never raises).
+        inputs: the current item's input specs; a bare number of a kind fills the only open input
+            of that kind, and facts marked ``only_when_asked`` in the cue table are read only for them.
+
+    Returns:
+        A ``FactUpdate`` with facts, notes, conflicts and errors.
+    """
+    inputs = [i for i in inputs if hasattr(i, "name") and hasattr(i, "type")]
+    folded = fold_width(text)[:10_000]
+    cues = load_cues()
+    update = FactUpdate()
+    _resolve_quantities(_quantity_candidates(folded, inputs, cues), cues, update)
+    _resolve_phrases(folded, {i.name for i in inputs}, cues, update)
+    _check_choices(inputs, update)
+    return update
