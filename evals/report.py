@@ -17,11 +17,11 @@ ANSWER_PREVIEW = 160
 
 
 def fmt(value: Any) -> str:
-    """A metric value for a table: ratios with three decimals, "–" for none."""
+    """A metric value for a table: ratios with three decimals, milliseconds with one, "–" for none."""
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.3f}"
+        return f"{value:.3f}" if value <= 1 else f"{value:.1f}"
     return str(value)
 
 
@@ -124,10 +124,10 @@ def write_chart(summary: dict, rows: list[dict], path: Path) -> None:
         bars.bar(xs, [v or 0 for v in values], width, label=metric)
     bars.set_xticks([x + width * (len(CHART_METRICS) - 1) / 2 for x in range(len(categories))])
     bars.set_xticklabels(categories, rotation=30, ha="right")
-    bars.set_ylim(0, 1.05)
+    bars.set_ylim(0, 1.2)
     bars.set_ylabel("score")
     bars.set_title(f"Scores by category ({summary['cases']} cases, {summary['mode']})")
-    bars.legend(fontsize=8, loc="lower left")
+    bars.legend(fontsize=8, loc="upper center", ncol=len(CHART_METRICS))
     latencies = [ms for r in rows for ms in r["latencies_ms"]]
     hist.hist(latencies or [0], bins=30, color="tab:gray")
     for name, style in (("latency_p50_ms", "--"), ("latency_p95_ms", ":")):
