@@ -26,6 +26,15 @@ def list_items() -> list[ItemSpec]:
     return [spec for spec, _, _ in _catalogue().values()]
 
 
+def describe_items() -> list[dict]:
+    """Every item as the calculator lists it: id, clause, names, keywords and inputs."""
+    return [{"item": spec.id, "clause": spec.clause, "title": spec.title, "name": spec.name,
+             "keywords": list(spec.keywords), "yearly": spec.yearly, "max_years": spec.max_years,
+             "inputs": [{"name": i.name, "type": i.type, "unit": i.unit, "description": i.description,
+                         "required": i.required, "choices": list(i.choices)} for i in spec.inputs]}
+            for spec in list_items()]
+
+
 def get_item(item_id: str) -> ItemSpec:
     """The spec of ``item_id``; an unknown id raises ``UnknownItem`` listing the valid ones."""
     return _entry(item_id)[0]
