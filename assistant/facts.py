@@ -62,7 +62,7 @@ class _Candidate:
 def load_cues(path: Path = CUES_PATH) -> dict:
     """The cue table, with every pattern compiled."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("negators", "questions", "claims_before", "claims_after", "monthly_before",
+    for key in ("negators", "questions", "claims_before", "award_words", "claims_after", "monthly_before",
                 "monthly_after", "threshold_after"):
         data[key] = re.compile(data[key])
     for spec in data["quantities"].values():
@@ -130,6 +130,26 @@ def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str]) -> tuple[
     return (default[0], "") if default and not open_ else (None, "")
 
 
+def _is_claim(cues: dict, before: str, after: str) -> bool:
+    if cues["claims_before"].search(before.rstrip()) or cues["claims_after"].match(after):
+        return True
+    awards = list(cues["award_words"].finditer(before))
+    award = awards[-1] if awards else None
+    if award is None or len(before) - award.end() > 8:
+        return False
+    tail = before[award.end():]
+    return not any(p.search(tail) for s in cues["quantities"].values() for p in s["cues"])
+
+
+def is_claim(text: str, q: Quantity) -> bool:
+    """True when ``q`` is what the user says about the policy ("补贴是1亿", "…1000万吗？").
+
+    Such a number is not a fact about the enterprise, and the number guard does not let an answer
+    repeat it on the user's word.
+    """
+    return _is_claim(load_cues(), *_clause(text, q))
+
+
 def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate]:
     asked = {i.name for i in inputs}
     kinds = {s["kind"] for s in cues["quantities"].values()} | {i.type for i in inputs}
@@ -138,7 +158,7 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
         if q.kind not in kinds:
             continue
         before, after = _clause(text, q)
-        if cues["claims_before"].search(before.rstrip()) or cues["claims_after"].match(after):
+        if _is_claim(cues, before, after):
             continue
         fact = _match_fact(cues, q, before, after, asked)
         (cued if fact else bare).append((fact, q, before, after))

@@ -97,7 +97,8 @@ class NormalizedText(NamedTuple):
     truncated: bool
 
 
-def _as_text(text: object) -> str:
+def as_text(text: object) -> str:
+    """Any input as text: bytes decoded as UTF-8 (bad bytes replaced), None as ""."""
     if isinstance(text, str):
         return text
     if isinstance(text, (bytes, bytearray)):
@@ -111,7 +112,7 @@ def fold_width(text: object) -> str:
     Chinese punctuation (，：；（）) stays as it is; a full-width comma becomes a thousands
     separator only between full-width digits ("３，０００").
     """
-    text = _FW_THOUSANDS.sub(",", _as_text(text))
+    text = _FW_THOUSANDS.sub(",", as_text(text))
     return text.translate(_FOLD)
 
 
@@ -125,7 +126,7 @@ def normalize_text(text: object, limit: int = MAX_TURN_CHARS) -> NormalizedText:
     Returns:
         ``NormalizedText(text, truncated)``.
     """
-    clean = _SPACE.sub(" ", _CONTROL.sub("", fold_width(_as_text(text)))).strip()
+    clean = _SPACE.sub(" ", _CONTROL.sub("", fold_width(as_text(text)))).strip()
     if len(clean) > limit:
         return NormalizedText(clean[:limit], True)
     return NormalizedText(clean, False)
@@ -293,7 +294,7 @@ def extract_quantities(text: object) -> list[Quantity]:
     Returns:
         The quantities; spans index the text as given.
     """
-    original = _as_text(text)
+    original = as_text(text)
     folded = fold_width(original)
     quantities = []
     for m, value, mult, kind, unit, end in _inherit_ranges(folded, _scan(folded)):
