@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cases", default=DEFAULT_GLOB, help="glob of case files (default: evals/cases/*.yaml)")
     parser.add_argument("--thresholds", type=Path, default=runner.THRESHOLDS_PATH)
     parser.add_argument("--out", type=Path, default=report.REPORTS_DIR, help="where the reports go")
+    parser.add_argument("--verbose", action="store_true", help="show the assistant's warnings (guard events)")
     return parser
 
 
@@ -46,6 +48,8 @@ def main(argv: list[str] | None = None, suite: runner.Suite | None = None) -> in
     """Run the evals; returns the exit code."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     args = build_parser().parse_args(argv)
+    if not args.verbose:  # guard events are in results.jsonl; keep the summary readable
+        logging.getLogger("assistant").setLevel(logging.ERROR)
     try:
         modes = _modes(args.modes)
         cases = load_cases(args.cases)

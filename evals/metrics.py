@@ -107,7 +107,8 @@ def aggregate(rows: list[dict]) -> tuple[dict[str, Any], dict[str, int]]:
         applicable = [r["checks"][check] for r in rows if check in r["checks"]]
         metrics[metric] = _ratio(sum(applicable), len(applicable))
         support[metric] = len(applicable)
-    predicted = [r for r in rows if r["got"].get("route") == OUT_OF_SCOPE]
+    # cases that do not say what their route should be (some hostile inputs) are not judged
+    predicted = [r for r in rows if r["got"].get("route") == OUT_OF_SCOPE and r["expects_oos"] is not None]
     expected = [r for r in rows if r["expects_oos"]]
     metrics["oos_precision"] = _ratio(sum(r["expects_oos"] for r in predicted), len(predicted))
     metrics["oos_recall"] = _ratio(sum(r["got"].get("route") == OUT_OF_SCOPE for r in expected),

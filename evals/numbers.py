@@ -3,9 +3,10 @@
 The sources of one turn are the whole policy text, the user's turns so far,
 and that turn's trace lines and citation quotes. The check is the assistant's
 own number guard (``assistant.guard``: ``AllowedNumbers.from_sources`` and
-``check_answer``), which compares numbers with their unit and kind. When
-that module cannot be imported, a plain fallback compares values only
-(``28.8万`` matches ``288000``), which is more lenient than the guard.
+``check_answer``), which compares numbers with their unit and kind, and does
+not take what a user claims about the policy ("听说上市奖励1000万？") as a
+source. When that module cannot be imported, a plain fallback compares values
+only (``28.8万`` matches ``288000``) and takes every user number as a source.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
-# answer, sources -> the raw text of each unsupported number
-Checker = Callable[[str, list[str]], list[str]]
+# answer, sources, user turns -> the raw text of each unsupported number
+Checker = Callable[[str, list[str], list[str]], list[str]]
 
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|亿|万)?")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
@@ -31,9 +32,9 @@ def _values(text: str) -> Iterable[tuple[str, Decimal]]:
         yield m.group(0).strip(), number * _SCALE[m.group(2) or ""]
 
 
-def fallback_checker(answer: str, sources: list[str]) -> list[str]:
+def fallback_checker(answer: str, sources: list[str], user_turns: list[str] = ()) -> list[str]:
     """Value-only check used when ``assistant.guard`` is not available."""
-    allowed = {value for text in sources for _, value in _values(text)}
+    allowed = {value for text in [*sources, *user_turns] for _, value in _values(text)}
     return [raw for raw, value in _values(answer) if value not in allowed]
 
 
@@ -44,8 +45,8 @@ def guard_checker() -> Checker | None:
     except ImportError:
         return None
 
-    def check(answer: str, sources: list[str]) -> list[str]:
-        result = check_answer(answer, AllowedNumbers.from_sources(sources, ()))
+    def check(answer: str, sources: list[str], user_turns: list[str]) -> list[str]:
+        result = check_answer(answer, AllowedNumbers.from_sources(sources, user_turns=user_turns))
         return [getattr(q, "raw", str(q)) for q in result.unsupported]
 
     return check
@@ -57,9 +58,9 @@ def default_checker() -> tuple[Checker, str]:
     return (guard, "assistant.guard") if guard else (fallback_checker, "fallback (value only)")
 
 
-def turn_sources(policy_text: str, user_turns: list[str], reply: dict) -> list[str]:
-    """Everything a number of this reply may come from."""
-    sources = [policy_text, *user_turns]
+def turn_sources(policy_text: str, reply: dict) -> list[str]:
+    """Everything but the user's turns a number of this reply may come from."""
+    sources = [policy_text]
     sources += [line for line in reply.get("trace") or [] if isinstance(line, str)]
     sources += [c.get("quote", "") for c in reply.get("citations") or [] if isinstance(c, dict)]
     return [s for s in sources if isinstance(s, str)]
@@ -79,6 +80,6 @@ def unsupported_numbers(check: Checker, policy_text: str, turns: list[str], row:
     for index, reply in enumerate(replies):
         if not isinstance(reply, dict) or not isinstance(reply.get("answer"), str):
             continue
-        sources = turn_sources(policy_text, turns[: index + 1], reply)
-        found += [f"turn {index + 1}: {raw}" for raw in check(reply["answer"], sources)]
+        unsupported = check(reply["answer"], turn_sources(policy_text, reply), turns[: index + 1])
+        found += [f"turn {index + 1}: {raw}" for raw in unsupported]
     return found

@@ -62,12 +62,12 @@ class Case:
             return ()
         return (route,) if isinstance(route, str) else tuple(route)
 
-    def expects_out_of_scope(self) -> bool:
-        """Whether the final turn should be declined as out of scope."""
+    def expects_out_of_scope(self) -> bool | None:
+        """Whether the final turn should be declined as out of scope; None when the case does not say."""
         routes = self.expected_routes()
         if routes:
             return routes == ("out_of_scope",)
-        return self.category == "out_of_scope"
+        return True if self.category == "out_of_scope" else None
 
 
 def load_cases(pattern: str | None = None) -> list[Case]:

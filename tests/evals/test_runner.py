@@ -9,7 +9,7 @@ import pytest
 from evals import __main__ as cli
 from evals import runner
 from evals.metrics import check_thresholds, percentile
-from evals.numbers import fallback_checker
+from evals.numbers import fallback_checker, guard_checker
 from evals.schema import parse_case
 
 POLICY = "按30元/平方米/月给予租金补贴，每年最高资助360万元。按不超过实际支出利息的30%，每年最高200万元。给予最高1000万元。"
@@ -61,6 +61,7 @@ CASES = [
     case("oos-missed", ["tax-routed-lookup"], "out_of_scope", route="out_of_scope"),
     case("oos-false-alarm", ["hello-as-oos"], "smalltalk", route="smalltalk"),
     case("invented", ["invented"], amount_yuan=9990000),
+    case("emoji-declined", ["weather"], "hostile", amount_yuan=None),
     case("crash", ["not in the script"], clauses=[11], amount_yuan=288000),
 ]
 
@@ -109,7 +110,8 @@ def test_route_list_and_required_facts(result):
 
 def test_out_of_scope_precision_and_recall(result):
     metrics = runner.summarize(result)["metrics"]
-    # predicted oos: oos-ok (right), oos-false-alarm (wrong); expected oos: oos-ok, oos-missed
+    # predicted oos: oos-ok (right), oos-false-alarm (wrong), emoji-declined (no route expected:
+    # not judged); expected oos: oos-ok, oos-missed
     assert metrics["oos_precision"] == pytest.approx(0.5)
     assert metrics["oos_recall"] == pytest.approx(0.5)
 
@@ -124,9 +126,17 @@ def test_unsupported_numbers_are_counted(result):
 
 
 def test_fallback_checker_units_and_sources():
-    assert fallback_checker("补贴60万元，即30%", ["利息200万元", "30%", "= 600000元"]) == []
-    assert fallback_checker("补贴1亿元", ["最高360万元"]) == ["1亿"]
-    assert fallback_checker("租了８００平米", ["800平方米"]) == []
+    assert fallback_checker("补贴60万元，即30%", ["30%", "= 600000元"], ["利息200万元"]) == []
+    assert fallback_checker("补贴1亿元", ["最高360万元"], []) == ["1亿"]
+    assert fallback_checker("租了８００平米", ["800平方米"], []) == []
+
+
+def test_the_assistant_guard_is_used_when_there():
+    check = guard_checker()
+    if check is None:
+        pytest.skip("assistant.guard is not there yet")
+    assert check("补贴28.8万元", ["= 288000元"], ["我们租了800平米"]) == []
+    assert check("补贴是200年", ["最高200万元"], []) == ["200年"]
 
 
 def test_a_crash_is_a_failed_case_not_a_crashed_run(result):
@@ -139,7 +149,7 @@ def test_a_crash_is_a_failed_case_not_a_crashed_run(result):
 def test_latency_and_categories(result):
     summary = runner.summarize(result)
     assert summary["metrics"]["latency_p50_ms"] == 5.0
-    assert summary["by_category"]["rules"]["cases"] == 6
+    assert summary["by_category"]["rules"]["cases"] == 6 and summary["by_category"]["hostile"]["cases"] == 1
     assert percentile([1, 2, 3, 4], 50) == 2.5 and percentile([], 95) is None
 
 
