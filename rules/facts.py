@@ -68,7 +68,7 @@ _FACTS = (
          assume="假定此前未享受过营业收入达标奖励。"),
     Fact("park_area_m2", "area", "特色园区的建筑面积（平方米）"),
     Fact("park_revenue_yuan", "money", "园区入驻的规上人工智能和软件信息企业年度营业收入合计（元）"),
-    Fact("growth_percent", "percent", "营业收入增速（%），如次年比上年增长12%填12，下降填负数"),
+    Fact("growth_percent", "percent", "营业收入增速（%，按百分数填写，下降填负数；“小升规”指纳统次年的增速）"),
     Fact("first_in_survey", "bool", "是否首次纳入光明区一套表调查单位范围（“小升规”）",
          assume="假定贵企业首次纳入光明区一套表调查单位范围。"),
     Fact("listing_stage", "choice", "上市进度：reformed已完成股份制改造 / accepted申请材料获交易所正式受理 / listed成功上市",

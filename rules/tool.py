@@ -31,6 +31,22 @@ from rules import engine as default_engine
 from rules.errors import RulesError
 from rules.facts import FACTS, RANGES, UNITS, Fact, accepted
 
+DESCRIPTIONS = {
+    "compute_subsidy": (
+        "按《光明区关于推动人工智能和软件信息产业高质量发展的若干措施》计算某一补贴项目："
+        "是否符合（eligible）、金额（amount_yuan，整数元，已按上限封顶）、上限、计算过程、"
+        "原文引用、仍缺的事实（missing）和假定条件。金额只能取自本工具结果，不得自行推算。"
+        " Computes one subsidy item of the Guangming AI/software policy for the given facts; "
+        "returns eligibility, the capped amount in yuan, trace, citation and missing facts."),
+    "list_subsidy_items": (
+        "列出全部补贴项目：项目id、条款、标题、名称、关键词以及每项需要的事实。"
+        " Lists every subsidy item with its clause, keywords and required facts."),
+    "match_enterprise": (
+        "根据企业画像列出该企业可能申请的全部补贴项目及金额或上限，并按第（十九）条标注"
+        "“就高不就低、不重复补贴”的重叠项（overlaps/notes）。"
+        " Lists every item an enterprise profile may claim, with amounts or bounds, "
+        "flagging overlaps under article 19 (choose the highest, no double subsidy)."),
+}
 _NUMERIC = {"money": int, "area": float, "percent": float, "count": int, "years": int}
 
 
@@ -100,28 +116,14 @@ def build_tools(engine: ModuleType = default_engine) -> list[BaseTool]:
         except RulesError as exc:
             return {"error": str(exc)}
 
-    return [
-        _tool(compute_subsidy, compute_args, (
-            "按《光明区关于推动人工智能和软件信息产业高质量发展的若干措施》计算某一补贴项目："
-            "是否符合（eligible）、金额（amount_yuan，整数元，已按上限封顶）、上限、计算过程、"
-            "原文引用、仍缺的事实（missing）和假定条件。金额只能取自本工具结果，不得自行推算。"
-            " Computes one subsidy item of the Guangming AI/software policy for the given facts; "
-            "returns eligibility, the capped amount in yuan, trace, citation and missing facts.")),
-        _tool(list_subsidy_items, None, (
-            "列出全部补贴项目：项目id、条款、标题、名称、关键词以及每项需要的事实。"
-            " Lists every subsidy item with its clause, keywords and required facts.")),
-        _tool(match_enterprise, match_args, (
-            "根据企业画像列出该企业可能申请的全部补贴项目及金额或上限，并按第（十九）条标注"
-            "“就高不就低、不重复补贴”的重叠项（overlaps/notes）。"
-            " Lists every item an enterprise profile may claim, with amounts or bounds, "
-            "flagging overlaps under article 19 (choose the highest, no double subsidy).")),
-    ]
+    return [_tool(compute_subsidy, compute_args), _tool(list_subsidy_items, None),
+            _tool(match_enterprise, match_args)]
 
 
-def _tool(func: Any, args_schema: type[BaseModel] | None, description: str) -> BaseTool:
+def _tool(func: Any, args_schema: type[BaseModel] | None) -> BaseTool:
     """A structured tool named after ``func``; bad arguments come back as a Chinese message."""
     return StructuredTool.from_function(
-        func, name=func.__name__, description=description, args_schema=args_schema,
+        func, name=func.__name__, description=DESCRIPTIONS[func.__name__], args_schema=args_schema,
         handle_validation_error=_validation_message)
 
 
