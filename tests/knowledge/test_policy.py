@@ -27,17 +27,6 @@ CHAPTERS = (
     "四、促进企业发展壮大", "五、优化产业发展环境", "六、附则",
 )
 
-SECOND_POLICY = """\ufeff示例市关于支持
-绿色能源产业发展的办法
-（试行）
-为加快绿色能源产业发展，制定本办法。
-一、总体要求
-[bookmark: _Start]（一）明确适用对象。本办法适用于在本市注册的“绿色能源”企业；不含分支机构。
-（二）设立专项资金。市财政每年安排专项资金。
-具体管理办法另行制定。
-二、支持措施
-（三）支持屋顶光伏。对装机容量1兆瓦以上的项目，按每瓦0.1元给予补贴，最高50万元！
-"""
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +97,8 @@ def test_unknown_article_and_sentence(policy):
             policy.sentence(sid)
 
 
-def test_second_policy_of_the_same_shape():
-    other = parse_policy(SECOND_POLICY)
+def test_second_policy_of_the_same_shape(small_policy):
+    other = small_policy
     assert other.title == "示例市关于支持绿色能源产业发展的办法"
     assert other.status == "试行"
     assert [c.heading for c in other.chapters] == ["一、总体要求", "二、支持措施"]
