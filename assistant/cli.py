@@ -54,7 +54,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             record = json.loads(line)
             turns = record["turns"]
             if isinstance(turns, str) or not isinstance(turns, list):
-                raise ValueError('"turns" must be a list of strings')
+                raise TypeError('"turns" must be a list of strings')
             row = run_conversation(asst, turns, id=str(record.get("id", number)))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             row = {"id": str(number), "error": f"line {number}: {exc}. Expected "

@@ -7,7 +7,7 @@ the policy text or the user's words); fixed wording lives in
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from assistant.data_loader import load_yaml
 from assistant.quantities import format_yuan
@@ -108,7 +108,7 @@ def caveats(result) -> list[str]:
 def rules_answer(result, citations: Sequence[CitationOut], extra: Sequence[str] = (),
                  total: int | None = None, total_step: str | None = None) -> str:
     """Conclusion, calculation, caveats, then the quoted articles."""
-    steps = [step.text for step in result.trace]
+    steps = [step.text for step in result.trace if step.text not in result.assumptions]
     if total_step:
         steps.append(total_step)
     return join_blocks([
@@ -130,12 +130,12 @@ def clarify_answer(result, descriptions: Sequence[str], citations: Sequence[Cita
 
 
 def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
-                  whole_article: bool = False) -> str:
+                  whole_article: bool = False, notes: Sequence[str] = ()) -> str:
     """The main article quoted first, related articles after it."""
     main, rest = citations[0], citations[1:]
     lead = "该问题" if not whole_article else "您查询的条款"
     head = f"{lead}对应{label(main.clause)}「{main.title}」。"
-    notes = open_value_notes(c.quote for c in citations[:1])
+    notes = [*notes, *open_value_notes(c.quote for c in citations[:1])]
     related = [quote_line(c) for c in rest]
     return join_blocks([
         "\n".join([*extra, head]),
@@ -153,3 +153,16 @@ def out_of_scope_answer() -> str:
 def smalltalk_answer(extra: Sequence[str] = ()) -> str:
     """Greeting and what the assistant covers."""
     return "\n".join([*extra, REPLIES["greeting"] + REPLIES["scope"], REPLIES["examples"]])
+
+
+def chapter_answer(heading: str, citations: Sequence[CitationOut], extra: Sequence[str] = ()) -> str:
+    """The articles of one chapter, each with its opening words."""
+    return join_blocks([
+        "\n".join([*extra, f"“{heading}”部分包括以下条款："]),
+        bullet([quote_line(c) for c in citations]),
+    ])
+
+
+def out_of_range(count: int) -> str:
+    """No such article: say which numbers exist, in the policy's own labels."""
+    return f"本措施只有{label(1)}至{label(count)}，没有您查询的条款，请核对条款编号。{REPLIES['scope']}"

@@ -8,12 +8,12 @@ number guard. Everything it needs comes in through the constructor.
 from __future__ import annotations
 
 import logging
-import re
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from assistant import compose, router
-from assistant.facts import extract_facts
+from assistant.facts import extract_facts, is_claim
 from assistant.guard import AllowedNumbers, check_answer
 from assistant.quantities import extract_quantities, normalize_text
 from assistant.session import CitationOut, Reply, Session
@@ -23,7 +23,8 @@ log = logging.getLogger("assistant")
 
 INJECTION = ("忽略以上", "忽略之前", "忽略前面", "忽略所有", "无视以上", "无视之前", "ignore previous",
              "ignore all", "ignore the above", "system prompt", "系统提示", "你现在是", "扮演", "越狱")
-ASSERTION = ("听说", "据说", "是不是", "对吗", "对吧", "没错吧", "不是说", "真的吗", "有人说", "网上说")
+POLICY_OVERLAP = 4  # distinct policy bigrams that put an unmatched question in scope
+STRONG_KEYWORDS = 4  # keyword characters that name an item clearly enough to leave the current one
 
 
 class Assistant:
@@ -46,7 +47,8 @@ class Assistant:
         self.audit = audit
         self.clock = clock
         self.items = list(rules.list_items())
-        self._policy_text = "\n".join(a.text for a in self._all_articles())
+        policy_text = "\n".join(a.text for a in self._all_articles())
+        self._policy_grams = {policy_text[i:i + 2] for i in range(len(policy_text) - 1)}
 
     def new_session(self) -> Session:
         """A fresh conversation."""
@@ -80,7 +82,7 @@ class Assistant:
     # -- routing ---------------------------------------------------------
 
     def _respond(self, session: Session, raw: Any) -> Reply:
-        text, truncated = normalize_text(raw if isinstance(raw, str) else "")
+        text, truncated = normalize_text(raw)
         extra = [compose.REPLIES["truncated"]] if truncated else []
         if not text.strip():
             return Reply(answer=compose.REPLIES["empty"] + compose.smalltalk_answer(), route="smalltalk")
@@ -89,49 +91,90 @@ class Assistant:
             extra.append(compose.REPLIES["injection"])
         try:
             article = parse_article_ref(text)
-        except ArticleOutOfRange as exc:
-            return self._lookup_reply(session, text, extra + [str(exc)], article=None)
+        except ArticleOutOfRange:
+            return Reply(answer="\n".join([*extra, compose.out_of_range(len(self.policy.articles))]),
+                         route="lookup")
+        if article is None and self._declines(text, session):
+            return self._out_of_scope(extra)
         item = self._pick_item(text, session, article)
-        if item and self._is_rules_turn(text, session, item, article):
+        topic = self._topic(text) if article is None else None
+        if item and self._is_rules_turn(text, session, item, article, topic):
             return self._rules_reply(session, text, item, extra)
         if article is not None:
-            return self._lookup_reply(session, text, extra, article=article)
-        if router.is_smalltalk(text) and not router.mentions_domain(text):
+            return self._lookup_reply(session, text, extra, [self._article_citation(article)], whole=True)
+        if topic is not None:
+            return self._lookup_reply(session, text, extra, [self._focus_citation(topic, text)])
+        if item is None and session.item and router.asks_source(text):
+            return self._lookup_reply(session, text, extra, [self._item_citation(session.item)], item=session.item)
+        if item is not None:
+            return self._lookup_reply(session, text, extra, self._retrieval_citations(text, item), item=item)
+        chapter = self._chapter(text)
+        if chapter is not None:
+            return self._chapter_reply(session, chapter, extra)
+        in_policy = router.mentions_domain(text) or self._policy_overlap(text) >= POLICY_OVERLAP
+        if router.is_smalltalk(text) and not in_policy:
             return self._guarded(session, Reply(answer=compose.smalltalk_answer(extra), route="smalltalk"))
-        if router.looks_out_of_scope(text) or not router.mentions_domain(text):
+        if not in_policy:
             return self._out_of_scope(extra)
-        return self._lookup_reply(session, text, extra, article=None)
+        citations = self._retrieval_citations(text, None)
+        if not citations:
+            return self._out_of_scope(extra)
+        return self._lookup_reply(session, text, extra, citations)
+
+    def _declines(self, text: str, session: Session) -> bool:
+        """Out of scope even though policy words occur ("南山区的租金补贴", "人工智能概念股")."""
+        if not router.looks_out_of_scope(text):
+            return False
+        scored = router.score_items(text, self.items)
+        return not (scored and scored[0][0] >= STRONG_KEYWORDS and not router.contains_any(text, router.OTHER_PLACES))
 
     def _pick_item(self, text: str, session: Session, article: int | None) -> str | None:
+        """The subsidy item this turn is about, or None.
+
+        The current item holds on a follow-up ("那如果…呢", new facts for it, "三年一共多少")
+        unless the user clearly names another item.
+        """
         candidates = self.items if article is None else [i for i in self.items if i.clause == article]
         scored = router.score_items(text, candidates)
-        if scored:
-            best = scored[0][0]
-            tied = [item for score, item in scored if score == best]
-            return session.item if session.item in tied else tied[0]
+        named = [item for score, item in scored if score == scored[0][0]] if scored else []
+        current = session.item if article is None else None
+        if current and (current in named or self._continues(text, session, scored)):
+            return current
+        if named:
+            return named[0]
         if article is not None and len(candidates) == 1:
             return candidates[0].id
-        if session.item and article is None and self._continues(text, session):
-            return session.item
         return None
 
-    def _continues(self, text: str, session: Session) -> bool:
-        """A follow-up on the current item: "那如果…呢", or new facts for it."""
-        if router.is_follow_up(text):
+    def _continues(self, text: str, session: Session, scored: list) -> bool:
+        """A follow-up on the current item rather than a new topic."""
+        if scored and scored[0][0] >= STRONG_KEYWORDS:
+            return False
+        if self._facts_for(text, session.item).facts:
             return True
-        spec = self.rules.get_item(session.item)
-        update = extract_facts(text, spec.inputs)
-        return bool(update.facts or update.errors or update.conflicts)
+        if scored:
+            return False
+        return router.is_follow_up(text) or router.wants_total(text) or router.asks_amount(text)
 
-    def _is_rules_turn(self, text: str, session: Session, item: str, article: int | None) -> bool:
+    def _facts_for(self, text: str, item: str):
+        return extract_facts(text, self.rules.get_item(item).inputs)
+
+    def _is_rules_turn(self, text: str, session: Session, item: str, article: int | None,
+                       topic: int | None = None) -> bool:
+        facts = self._facts_for(text, item).facts
+        if topic is not None and not facts and self.rules.get_item(item).clause != topic:
+            return False
+        if self.claims(text) and not facts and not router.asks_amount(text):
+            return False
+        if router.asks_source(text) and not facts:
+            return False
         if router.asks_amount(text):
             return True
         if item == session.item and session.last_route in ("rules", "clarify"):
             return True
         if router.asks_lookup(text) or article is not None:
             return False
-        spec = self.rules.get_item(item)
-        return bool(extract_facts(text, spec.inputs).facts)
+        return bool(facts)
 
     # -- replies ---------------------------------------------------------
 
@@ -141,41 +184,87 @@ class Assistant:
         reply = answer_rules_turn(self, session, text, item, extra)
         return self._guarded(session, reply)
 
-    def _lookup_reply(self, session: Session, text: str, extra: list[str], article: int | None) -> Reply:
-        if article is not None:
-            art = self.policy.article(article)
-            citations = [CitationOut(article, art.title, art.text)]
-        else:
-            hits = self.retriever.search(text, k=3)
-            if not hits:
-                return self._out_of_scope(extra)
-            citations = [CitationOut(h.clause, h.title, h.snippet) for h in hits]
-        if citations:
-            extra = extra + self.corrections(text, citations[0].clause)
-        answer = compose.lookup_answer(citations, extra, whole_article=article is not None)
-        session.item = None if article is None else session.item
+    def _article_citation(self, number: int) -> CitationOut:
+        art = self.policy.article(number)
+        return CitationOut(number, art.title, art.text)
+
+    def _focus_citation(self, number: int, text: str) -> CitationOut:
+        """The sentence of article ``number`` that shares most with ``text``."""
+        art = self.policy.article(number)
+        sentences = art.sentences or ()
+        if not sentences:
+            return CitationOut(number, art.title, art.text)
+        best = max(sentences, key=lambda sent: (_overlap(sent.text, text), -len(sent.text)))
+        return CitationOut(number, art.title, best.text)
+
+    def _retrieval_citations(self, text: str, item: str | None) -> list[CitationOut]:
+        """Retrieved articles; the named item's own clause sentence first when retrieval agrees."""
+        hits = self.retriever.search(text, k=3)
+        citations = [CitationOut(h.clause, h.title, h.snippet) for h in hits]
+        if item is None:
+            return citations
+        spec = self.rules.get_item(item)
+        if citations and spec.clause not in [c.clause for c in citations]:
+            return citations
+        main = self._item_citation(item)
+        return [main, *[c for c in citations if c.clause != main.clause]]
+
+    def _item_citation(self, item: str) -> CitationOut:
+        """The sentence(s) a subsidy item rests on, as the rule engine cites them."""
+        quote = self.rules.compute(item, {}).citation
+        return CitationOut(quote.clause, quote.title, quote.quote)
+
+    def _topic(self, text: str) -> int | None:
+        """An article named by topic words or by most of its title."""
+        topic = router.topic_article(text)
+        if topic is None:
+            titles = {n: a.title for n, a in self.policy.articles.items()}
+            topic = router.title_article(text, titles)
+        return topic
+
+    def _chapter(self, text: str):
+        """A chapter named by its title ("优化产业发展环境这一部分")."""
+        return next((c for c in self.policy.chapters if c.title and c.title in text), None)
+
+    def _chapter_reply(self, session: Session, chapter, extra: list[str]) -> Reply:
+        citations = []
+        for number in chapter.articles:
+            art = self.policy.article(number)
+            citations.append(CitationOut(number, art.title, art.text.split("。")[0] + "。"))
+        answer = compose.chapter_answer(chapter.heading, citations, extra)
         return self._guarded(session, Reply(answer=answer, route="lookup", citations=citations))
+
+    def _policy_overlap(self, text: str) -> int:
+        """How many distinct character bigrams of ``text`` (past common words) occur in the policy."""
+        grams = {text[i:i + 2] for i in range(len(text) - 1)}
+        return len((grams & self._policy_grams) - router.COMMON_BIGRAMS)
+
+    def _lookup_reply(self, session: Session, text: str, extra: list[str], citations: list[CitationOut],
+                      whole: bool = False, item: str | None = None) -> Reply:
+        extra = extra + self.corrections(text, citations[0].clause)
+        notes = []
+        if router.asks_amount(text) and not _has_money(citations[0].quote):
+            notes.append(compose.REPLIES["no_amount"])
+        answer = compose.lookup_answer(citations, extra, whole_article=whole, notes=notes)
+        session.item = item
+        return self._guarded(session, Reply(answer=answer, route="lookup", citations=citations))
+
 
     def _out_of_scope(self, extra: list[str]) -> Reply:
         lead = [e for e in extra if e == compose.REPLIES["injection"]]
         return Reply(answer="\n".join([*lead, compose.out_of_scope_answer()]), route="out_of_scope")
 
-    def corrections(self, text: str, clause: int, facts: dict | None = None) -> list[str]:
-        """Correct a user who asserts an amount the cited article does not contain.
+    def claims(self, text: str) -> list:
+        """Figures the user states about the policy ("听说上市奖励1000万？"), not about their company."""
+        return [q for q in extract_quantities(text) if q.kind not in ("article", "ordinal") and is_claim(text, q)]
 
-        A claim is a money figure the user states as hearsay ("听说…1000万？") or
-        asks to confirm ("…1000万吗？"), and that is not one of their own facts.
-        """
-        own = {v for v in (facts or {}).values() if isinstance(v, (int, float))}
-        claimed = [q for q in extract_quantities(text) if q.kind == "money" and q.value not in own]
+    def corrections(self, text: str, clause: int, facts: dict | None = None) -> list[str]:
+        """Correct a user who asserts a figure the cited article does not contain."""
+        claimed = self.claims(text)
         if not claimed:
             return []
-        confirms = any(re.match(r"\s*(元|块|块钱)?\s*(吗|嘛|么|？|\?)", text[q.span[1]:]) for q in claimed)
-        if not (confirms or router.contains_any(text, ASSERTION)):
-            return []
-        article = self.policy.article(clause).text
-        policy_amounts = {q.value for q in extract_quantities(article) if q.kind == "money"}
-        if any(q.value not in policy_amounts for q in claimed):
+        article = AllowedNumbers.from_sources([self.policy.article(clause).text])
+        if any(not article.supports(q) for q in claimed):
             return [compose.REPLIES["correction"]]
         return []
 
@@ -200,9 +289,18 @@ class Assistant:
         """Sources a number may come from: cited articles, the user's turns, this turn's trace."""
         texts = [self.policy.article(c.clause).text for c in reply.citations]
         texts += [c.quote for c in reply.citations]
-        texts += session.user_turns
         texts += reply.trace
-        return AllowedNumbers.from_sources(texts, trace_numbers)
+        return AllowedNumbers.from_sources(texts, trace_numbers, user_turns=session.user_turns)
 
     def _all_articles(self):
         return [self.policy.preamble, *self.policy.articles.values()]
+
+
+def _overlap(sentence: str, text: str) -> int:
+    """Character bigrams ``sentence`` shares with ``text``."""
+    grams = {text[i:i + 2] for i in range(len(text) - 1)}
+    return sum(1 for i in range(len(sentence) - 1) if sentence[i:i + 2] in grams)
+
+
+def _has_money(text: str) -> bool:
+    return any(q.kind == "money" for q in extract_quantities(text))

@@ -8,8 +8,9 @@ new item in ``rules/parameters`` is routable without touching this file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from functools import lru_cache
 
 from assistant.data_loader import load_yaml
 
@@ -25,6 +26,9 @@ DOMAIN_WORDS = tuple(_VOCAB["domain_words"])
 OUT_OF_SCOPE = tuple(_VOCAB["out_of_scope"])
 OTHER_PLACES = tuple(_VOCAB["other_places"])
 TOTAL_SIGNALS = tuple(_VOCAB["total_signals"])
+SOURCE_SIGNALS = tuple(_VOCAB["source_signals"])
+TOPICS: dict = _VOCAB["topics"]
+COMMON_BIGRAMS = frozenset(_VOCAB["common_bigrams"])
 
 
 @dataclass(frozen=True)
@@ -61,18 +65,70 @@ def is_smalltalk(text: str) -> bool:
 
 
 def score_items(text: str, items: Sequence) -> list[tuple[float, str]]:
-    """Rank subsidy items by the keywords of each that occur in ``text``.
+    """Rank subsidy items by how much of ``text`` their keywords cover.
 
-    A longer keyword is stronger evidence than a short one, so each match
-    counts its length; ties are broken by the caller (current item first).
+    Every occurrence counts, so a topic named twice outweighs one named once,
+    and overlapping keywords ("贷款", "银行贷款") are not counted twice. A
+    keyword of four or more characters also matches with up to two characters
+    inside it ("首次认定" in "首次被认定"), at one character less.
     """
     scored = []
     for item in items:
-        hits = [kw for kw in item.keywords if kw and kw in text]
-        if hits:
-            scored.append((float(sum(len(kw) for kw in hits)), item.id))
+        covered: set[int] = set()
+        fuzzy = 0
+        for keyword in item.keywords:
+            spans = keyword_spans(keyword, text)
+            if spans:
+                for start, end in spans:
+                    covered.update(range(start, end))
+            elif len(keyword) >= 4 and _gapped(keyword).search(text):
+                fuzzy = max(fuzzy, len(keyword) - 1)
+        score = len(covered) + fuzzy
+        if score:
+            scored.append((float(score), item.id))
     scored.sort(key=lambda pair: -pair[0])
     return scored
+
+
+def keyword_spans(keyword: str, text: str) -> list[tuple[int, int]]:
+    """Every (start, end) at which ``keyword`` occurs in ``text``."""
+    return [(m.start(), m.start() + len(keyword)) for m in re.finditer(re.escape(keyword), text)] if keyword else []
+
+
+@lru_cache(maxsize=4096)
+def _gapped(keyword: str) -> re.Pattern:
+    return re.compile(r"[^，。；！？、,.;!?\s]{0,2}".join(re.escape(ch) for ch in keyword))
+
+
+def title_article(text: str, titles: dict[int, str], min_len: int = 5) -> int | None:
+    """The article whose title shares the longest run of characters with ``text`` (≥ ``min_len``)."""
+    best, best_len = None, min_len - 1
+    for number, title in titles.items():
+        length = _longest_common_run(title, text)
+        if length > best_len:
+            best, best_len = number, length
+    return best
+
+
+def _longest_common_run(a: str, b: str) -> int:
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def topic_article(text: str) -> int | None:
+    """An article without amounts that the turn names by topic (孵化器 → 8, 叠加 → 19)."""
+    best, best_len = None, 0
+    for article, words in TOPICS.items():
+        for word in words:
+            if word in text and len(word) > best_len:
+                best, best_len = int(article), len(word)
+    return best
 
 
 def asks_amount(text: str) -> bool:
@@ -96,10 +152,15 @@ def wants_total(text: str) -> bool:
 
 
 def looks_out_of_scope(text: str) -> bool:
-    """Topics this policy never covers, or another district's policy."""
+    """Topics this policy never covers, or another place's policy."""
     if contains_any(text, OTHER_PLACES) and "光明" not in text:
         return True
-    return contains_any(text, OUT_OF_SCOPE) and not contains_any(text, DOMAIN_WORDS)
+    return contains_any(text, OUT_OF_SCOPE)
+
+
+def asks_source(text: str) -> bool:
+    """"这是哪一条规定的？": the article behind the previous answer."""
+    return contains_any(text, SOURCE_SIGNALS)
 
 
 def mentions_domain(text: str) -> bool:
