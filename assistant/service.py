@@ -7,7 +7,8 @@ functions, so they answer alike.
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from assistant.core import Assistant
 from assistant.settings import Settings
@@ -38,7 +39,9 @@ def build_assistant(settings: Settings | None = None, retrieval_mode: str = "hyb
     if retrieval_mode != "hybrid":
         retriever = _FixedMode(retriever, retrieval_mode)
     if llm is None and settings.llm_base_url:
-        from assistant.llm import build_llm  # imported only when an endpoint is configured
+        from assistant.llm import (
+            build_llm,  # imported only when an endpoint is configured
+        )
 
         llm = build_llm(settings)
     return Assistant(policy, retriever, engine, llm=llm, audit=audit)

@@ -50,7 +50,7 @@ class Settings:
     audit_db: Path | None = field(default=None)
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Build settings from the environment, falling back to the defaults."""
         data_dir = Path(_env("ASSISTANT_DATA_DIR", str(REPO_ROOT / ".data"))).expanduser()
         port = _env("CHROMA_PORT")
