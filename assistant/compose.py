@@ -92,6 +92,16 @@ def _years_phrase(result) -> str:
     return f"最长{result.years}年"
 
 
+KEY_STEP_MARKS = ("=", "×", "超过", "不足", "未达到", "不满足", "＜", "<", "≥", "取")
+
+
+def key_steps(result) -> list[str]:
+    """The trace steps a reader needs: arithmetic, caps and thresholds (the full trace is in ``trace``)."""
+    steps = [s.text for s in result.trace if s.text not in result.assumptions]
+    key = [text for text in steps if any(mark in text for mark in KEY_STEP_MARKS)]
+    return key or steps
+
+
 def caveats(result) -> list[str]:
     """The caveats that apply to a rule result."""
     lines = list(result.assumptions)
@@ -108,7 +118,7 @@ def caveats(result) -> list[str]:
 def rules_answer(result, citations: Sequence[CitationOut], extra: Sequence[str] = (),
                  total: int | None = None, total_step: str | None = None) -> str:
     """Conclusion, calculation, caveats, then the quoted articles."""
-    steps = [step.text for step in result.trace if step.text not in result.assumptions]
+    steps = key_steps(result)
     if total_step:
         steps.append(total_step)
     return join_blocks([
