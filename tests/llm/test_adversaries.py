@@ -189,3 +189,13 @@ def test_malformed_tool_arguments_are_refused(make_assistant):
     session, reply = ask(asst, LOAN)
     assert any("JSON 不完整" in e for e in reply.guard_events)
     assert not fell_back(reply) and reply.amount_yuan == 600000 and grounded(asst, session, reply)
+
+
+def test_the_models_item_and_the_engines_result_replace_a_misrouted_reply(make_assistant):
+    question = "融资方面有什么支持？我们去年付给银行的利息有200万元"
+    asst = make_assistant(call({"item": "loan_interest", "facts": {"interest_yuan": 2000000}}), GOOD)
+    session, reply = ask(asst, question)
+    assert not fell_back(reply), reply.guard_events
+    assert (reply.route, reply.item, reply.amount_yuan, reply.eligible) == ("rules", "loan_interest", 600000, True)
+    assert reply.citations[0].clause == 15 and "实际支出利息的30%" in reply.citations[0].quote
+    assert "600000元" in " ".join(reply.trace) and grounded(asst, session, reply)
