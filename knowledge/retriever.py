@@ -11,11 +11,11 @@ two of every ranking. The snippet is the article's best-scoring sentence.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from knowledge.embeddings import DEFAULT_EMBEDDING, make_embeddings
 from knowledge.index import PolicyIndex, open_index
@@ -55,7 +55,7 @@ class HybridRetriever:
         embeddings: The backend that embedded the index (used for queries).
     """
 
-    def __init__(self, policy: Policy, index: PolicyIndex, embeddings: object) -> None:
+    def __init__(self, policy: Policy, index: PolicyIndex, embeddings: Embeddings) -> None:
         self.policy = policy
         self.index = index
         self.embeddings = embeddings
@@ -64,7 +64,6 @@ class HybridRetriever:
         self._owner = np.array([c.clause for c in self._chunks])
         self._is_sentence = np.array([c.kind == "sentence" for c in self._chunks])
         self._bm25 = BM25Index([c.text for c in self._chunks])
-        self._lock = threading.Lock()
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
         """Return up to ``k`` articles for ``query``, best first, one hit per article.
@@ -99,8 +98,7 @@ class HybridRetriever:
 
     def _dense_ranks(self, query: str) -> np.ndarray:
         """Rank (0 = best) of every chunk by cosine similarity, from the Chroma store."""
-        with self._lock:
-            vector = self.embeddings.embed_query(query)
+        vector = self.embeddings.embed_query(query)
         # Ids only: fetching documents and metadata would triple the time of the query.
         found = self.index.collection.query(query_embeddings=[vector], n_results=len(self._chunks),
                                             include=["distances"])
