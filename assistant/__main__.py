@@ -16,7 +16,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 # Modules that contribute subcommands, in help order. A module that is not
 # there yet is skipped, so the CLI keeps working while packages grow.
-COMMAND_MODULES = ("knowledge.cli", "rules.cli", "assistant.cli")
+COMMAND_MODULES = ("knowledge.cli", "rules.cli", "assistant.cli", "assistant.audit")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

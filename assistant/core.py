@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from assistant import compose, router
@@ -59,11 +59,41 @@ class Assistant:
         start = self.clock()
         try:
             reply = self._respond(session, text)
-            if self.llm is not None and reply.route not in ("out_of_scope", "smalltalk"):
+            if self._uses_llm(reply):
                 reply = self._refine(session, text, reply)
         except Exception:  # a bug must cost one answer, not the conversation
             log.exception("turn failed")
-            reply = Reply(answer=compose.REPLIES["garbage"] + compose.REPLIES["scope"], route="smalltalk")
+            reply = self._failed_turn()
+        return self._finish(session, text, reply, start)
+
+    def respond_stream(self, session: Session, text: Any) -> Iterator[str | Reply]:
+        """Like ``respond``, for the web app: the LLM's text so far (str), then the final Reply.
+
+        Without an LLM this yields the final Reply only. The streamed text is not
+        yet checked: a UI must replace it with the final Reply's answer.
+        """
+        start = self.clock()
+        try:
+            reply = self._respond(session, text)
+            if self._uses_llm(reply):
+                for out in self.llm.stream_refine(self, session, text, reply):
+                    if isinstance(out, Reply):
+                        reply = out
+                    else:
+                        yield out
+        except Exception:
+            log.exception("turn failed")
+            reply = self._failed_turn()
+        yield self._finish(session, text, reply, start)
+
+    def _uses_llm(self, reply: Reply) -> bool:
+        return self.llm is not None and reply.route not in ("out_of_scope", "smalltalk")
+
+    def _failed_turn(self) -> Reply:
+        return Reply(answer=compose.REPLIES["garbage"] + compose.REPLIES["scope"], route="smalltalk")
+
+    def _finish(self, session: Session, text: Any, reply: Reply, start: float) -> Reply:
+        """Latency, the session's last route and the audit record of one answered turn."""
         reply.latency_ms = (self.clock() - start) * 1000.0
         session.last_route = reply.route
         if self.audit is not None:

@@ -24,7 +24,8 @@ def build_assistant(settings: Settings | None = None, retrieval_mode: str = "hyb
         settings: configuration; ``Settings.from_env()`` when None.
         retrieval_mode: "hybrid" (default), "bm25" or "dense".
         llm: an LLM layer to use instead of the one the settings describe.
-        audit: an audit log object with ``record(session, text, reply)``.
+        audit: an audit log object with ``record(session, text, reply)``; None opens
+            the SQLite log at ``settings.audit_db``, False keeps no log.
     """
     from knowledge.policy import load_policy
     from knowledge.retriever import build_retriever
@@ -44,7 +45,11 @@ def build_assistant(settings: Settings | None = None, retrieval_mode: str = "hyb
         )
 
         llm = build_llm(settings)
-    return Assistant(policy, retriever, engine, llm=llm, audit=audit)
+    if audit is None:
+        from assistant.audit import AuditLog
+
+        audit = AuditLog(settings.audit_db, policy_version=policy.text_hash)
+    return Assistant(policy, retriever, engine, llm=llm, audit=audit or None)
 
 
 class _FixedMode:
