@@ -17,7 +17,7 @@ MODES = ("hybrid", "bm25", "dense")  # kept equal to knowledge.retriever.MODES (
 
 def add_commands(subparsers: Any) -> None:
     """Register ``clause`` and ``search`` on an argparse subparsers object."""
-    clause = subparsers.add_parser("clause", help="打印一条措施的原文（1–20）",
+    clause = subparsers.add_parser("clause", help="按条号打印一条措施的原文",
                                    description="按条号打印措施原文，例如：clause 11 或 clause 第十一条")
     clause.add_argument("number", help="条号：11、第十一条、（十一）……")
     clause.add_argument("--json", action="store_true", help="输出 JSON")
