@@ -19,9 +19,13 @@ ROUTES = {"rules", "lookup", "clarify", "out_of_scope", "smalltalk"}
 
 
 @pytest.fixture(scope="module")
-def asst(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
-    return build_assistant(Settings(data_dir=data, audit_db=data / "audit.sqlite3"))
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def asst(data_dir):
+    return build_assistant(Settings(data_dir=data_dir, audit_db=data_dir / "audit.sqlite3"))
 
 
 def ask(asst, *turns):
@@ -139,13 +143,13 @@ def test_guard_replaces_an_answer_with_an_invented_number(asst):
         assert invented not in guarded.answer and quote in guarded.answer
 
 
-def test_batch_command_reads_jsonl_and_reports_bad_lines(tmp_path):
+def test_batch_command_reads_jsonl_and_reports_bad_lines(asst, data_dir):
     lines = [
         json.dumps({"id": "a", "turns": ["贷款利息能贴多少？", "我们去年利息支出是200万元"]}, ensure_ascii=False),
         "not json",
         json.dumps({"id": "b", "turns": "should be a list"}),
     ]
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path), "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "OMP_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, "-m", "assistant", "batch"], input="\n".join(lines),
                           capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=120)
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
@@ -161,8 +165,8 @@ def test_run_conversation_row(asst):
     assert [t["amount_yuan"] for t in row["turns"]] == [288000, 144000]
 
 
-def test_ask_command_prints_one_json_object_per_turn(tmp_path):
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path), "OMP_NUM_THREADS": "1"}
+def test_ask_command_prints_one_json_object_per_turn(asst, data_dir):
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "OMP_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json", "你好", "第十一条"],
                           capture_output=True, text=True, cwd=Path(REPO_ROOT), env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
