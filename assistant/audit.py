@@ -105,13 +105,14 @@ class AuditLog:
 
     Args:
         path: the database file (``Settings.audit_db``); its directory is created if needed.
+            None keeps no log (``record`` does nothing and returns False).
         policy_version: the policy's ``text_hash``, written into every row. It may
             also be set later through the attribute of the same name.
         timeout: seconds to wait for a lock held by another process before giving up.
     """
 
-    def __init__(self, path: Path | str, policy_version: str = "", timeout: float = 0.5) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | str | None, policy_version: str = "", timeout: float = 0.5) -> None:
+        self.path = Path(path) if path is not None else None
         self.policy_version = policy_version
         self.timeout = timeout
         self.written = 0
@@ -123,6 +124,8 @@ class AuditLog:
 
     def record(self, session: Any, text: Any, reply: Any) -> bool:
         """Write one answered turn. Never raises; returns whether the row was written."""
+        if self.path is None:
+            return False
         try:
             row = turn_row(session, text, reply, self.policy_version)
             with self._lock:

@@ -167,3 +167,45 @@ def test_concurrent_writes_from_many_threads(tmp_path):
     for session in sessions:
         mine = [r["question"] for r in rows if r["session"] == session.id]
         assert mine == [f"{session.id} turn {t}" for t in range(25)]
+
+
+# -- through the assistant ------------------------------------------------------------
+
+NORMAL = "我们租了800平米，在认定的专业园区，房租能补多少？"
+
+
+def _with_log(assistant, log: AuditLog):
+    from assistant.core import Assistant
+
+    return Assistant(assistant.policy, assistant.retriever, assistant.rules, audit=log)
+
+
+def test_assistant_turns_are_logged(assistant, tmp_path):
+    log = AuditLog(tmp_path / "audit.sqlite3", policy_version=assistant.policy.text_hash)
+    asst = _with_log(assistant, log)
+    session = asst.new_session()
+    for turn in ("你好", NORMAL, "第二十条说了什么", ""):
+        asst.respond(session, turn)
+    rows = list(log.rows())
+    assert [r["route"] for r in rows] == ["smalltalk", "rules", "lookup", "smalltalk"]
+    assert {r["session"] for r in rows} == {session.id}
+    assert rows[1]["amount_yuan"] == 288000 and rows[1]["articles"][0] == 11
+    assert rows[2]["articles"] == [20] and rows[1]["policy_version"] == assistant.policy.text_hash
+
+
+def test_assistant_answers_when_the_log_cannot_be_written(assistant, tmp_path, caplog):
+    asst = _with_log(assistant, AuditLog(_unwritable(tmp_path, "under_a_file")))
+    with caplog.at_level(logging.WARNING, logger="assistant.audit"):
+        replies = [asst.respond(asst.new_session(), NORMAL) for _ in range(3)]
+    assert all(r.route == "rules" and r.amount_yuan == 288000 for r in replies)
+    assert caplog.text.count("cannot be written") == 1
+
+
+def test_build_assistant_opens_the_configured_log(assistant, ops_settings):
+    from assistant.service import build_assistant
+
+    asst = build_assistant(ops_settings)  # the session's index is reused as it is
+    asst.respond(asst.new_session(), NORMAL)
+    assert isinstance(asst.audit, AuditLog) and asst.audit.path == ops_settings.audit_db
+    assert asst.audit.policy_version == assistant.policy.text_hash
+    assert any(r["question"] == NORMAL for r in asst.audit.rows())
