@@ -5,6 +5,14 @@ and returns ``{"above_scale": True, "area_m2": 800.0, "actual_rent_yuan": 600000
 the monthly conversion. It never guesses between two readings: contradictory statements in one
 turn are reported in ``conflicts`` and absurd values in ``errors``, and those facts stay unset.
 
+Readings beyond the nearest cue word:
+- the current item's own input wins over a fact of another item of the same kind when it refines
+  it or its cues also fit ("核心团队…拿了市里2000万资助" is city_funding_yuan for core_team);
+- a value said of the past next to an award already received ("之前营收过5000万的时候已经拿了150万
+  奖励") gives way to the current one, like a threshold ("500平方米以上") does;
+- a policy tier asked about ("增速超过10%的叠加奖励") is no fact;
+- "八百多平", "一个多亿" are read as the round number with a note that it is a lower bound.
+
 The words that tie a number or a phrase to a fact are data: ``assistant/data/fact_cues.yaml``
 (its header explains the format). ``inputs`` are the current item's input specs, any objects with
 ``name``, ``type``, ``unit``, ``description`` and ``choices`` (``rules.model.InputSpec``).
@@ -55,7 +63,8 @@ class _Candidate:
     value: int | float
     quantity: Quantity
     threshold: bool
-    note: str = ""
+    notes: tuple[str, ...] = ()
+    context: bool = False  # said of the past next to an award received: another value wins
 
 
 @lru_cache(maxsize=4)
@@ -63,7 +72,8 @@ def load_cues(path: Path = CUES_PATH) -> dict:
     """The cue table, with every pattern compiled."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for key in ("negators", "questions", "claims_before", "award_words", "claims_after", "monthly_before",
-                "monthly_after", "threshold_after"):
+                "monthly_after", "threshold_after", "tier_before", "tier_after", "first_person",
+                "past_before", "past_after", "received"):
         data[key] = re.compile(data[key])
     for spec in data["quantities"].values():
         for key in ("cues", "weak"):
@@ -97,8 +107,13 @@ def _cue_distance(patterns: list[re.Pattern], before: str, after: str) -> tuple[
     return best
 
 
-def _match_fact(cues: dict, q: Quantity, before: str, after: str, asked: set[str]) -> str | None:
-    """The fact whose cue stands nearest the number, strong cues first, then weak ones."""
+def _match_fact(cues: dict, q: Quantity, before: str, after: str, asked: set[str],
+                own: tuple[str, str]) -> str | None:
+    """The fact whose cue stands nearest the number, strong cues first, then weak ones.
+
+    ``own`` is the clause cut halfway to the neighbouring numbers, where an asked input's cues are looked
+    for (see ``_prefer_asked``).
+    """
     specs = {n: s for n, s in cues["quantities"].items()
              if s["kind"] == q.kind and (n in asked or not s.get("only_when_asked"))}
     for key, pool in (("cues", specs), ("weak", {n: s for n, s in specs.items() if n in asked})):
@@ -107,8 +122,23 @@ def _match_fact(cues: dict, q: Quantity, before: str, after: str, asked: set[str
             for shadowed in pool[name].get("shadows", []):
                 found.pop(shadowed, None)
         if found:
-            return min(found, key=found.get)
+            return _prefer_asked(min(found, key=found.get), specs, *own, asked)
     return None
+
+
+def _prefer_asked(fact: str, specs: dict, before: str, after: str, asked: set[str]) -> str:
+    """The item's own input of the same kind rather than a fact of another item.
+
+    An asked input wins when it refines ``fact`` (lists it in ``shadows``: "市里…资助" for the core
+    team is city_funding_yuan, not funding_yuan) or when its own strong cues also fit the number's
+    part of the clause, and it is the only such input. A fact that itself refines an asked input
+    (风投 over 投资, 担保费 over 利息) keeps its more specific reading.
+    """
+    if fact in asked or set(specs[fact].get("shadows", [])) & asked:
+        return fact
+    options = [n for n in sorted(asked & set(specs))
+               if fact in specs[n].get("shadows", []) or _cue_distance(specs[n]["cues"], before, after)]
+    return options[0] if len(options) == 1 else fact
 
 
 def _monthly_note(cues: dict, fact: str, q: Quantity, before: str, after: str) -> tuple[int | float, str]:
@@ -150,17 +180,51 @@ def is_claim(text: str, q: Quantity) -> bool:
     return _is_claim(load_cues(), *_clause(text, q))
 
 
+def _own_part(before: str, after: str, q: Quantity, prev: Quantity | None, nxt: Quantity | None) -> tuple[str, str]:
+    """The clause around ``q`` cut halfway to the numbers next to it ("营收5000万的企业房租100万":
+    房租 is 100万's cue, not 5000万's)."""
+    if prev is not None and (gap := q.span[0] - prev.span[1]) < len(before):
+        before = before[len(before) - gap // 2:]
+    if nxt is not None and (gap := nxt.span[0] - q.span[1]) < len(after):
+        after = after[:(gap + 1) // 2]
+    return before, after
+
+
+def _is_tier(cues: dict, before: str, after: str) -> bool:
+    """"增速超过10%的叠加奖励": a tier of the policy asked about, neither a fact nor a claim.
+
+    "我们营收达到5亿的奖励" speaks of the enterprise itself and stays a fact.
+    """
+    return bool(cues["tier_before"].search(before.rstrip()) and cues["tier_after"].match(after)
+                and not cues["first_person"].search(before))
+
+
+def _is_context(cues: dict, before: str, after: str) -> bool:
+    """A number said of the past in a clause that says an award was already received.
+
+    The amount received itself ("已经拿了150万奖励") is not context: it is the award's value.
+    """
+    if cues["received"].search(before[-6:]):
+        return False
+    past = cues["past_before"].search(before) or cues["past_after"].match(after)
+    clause = before + after
+    return bool(past and cues["received"].search(clause) and cues["award_words"].search(clause))
+
+
 def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate]:
     asked = {i.name for i in inputs}
     kinds = {s["kind"] for s in cues["quantities"].values()} | {i.type for i in inputs}
+    quantities = extract_quantities(text)
     cued, bare = [], []
-    for q in extract_quantities(text):
+    for n, q in enumerate(quantities):
         if q.kind not in kinds:
             continue
         before, after = _clause(text, q)
-        if _is_claim(cues, before, after):
+        if _is_claim(cues, before, after) or _is_tier(cues, before, after):
             continue
-        fact = _match_fact(cues, q, before, after, asked)
+        own = _own_part(before, after, q, quantities[n - 1] if n else None,
+                        quantities[n + 1] if n + 1 < len(quantities) else None)
+        fact = _match_fact(cues, q, before, after, asked, own)
         (cued if fact else bare).append((fact, q, before, after))
     taken = {fact for fact, *_ in cued}
     out = []
@@ -171,8 +235,17 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
         if fact:
             value, monthly = _monthly_note(cues, fact, q, before, after)
             threshold = bool(cues["threshold_after"].match(after))
-            out.append(_Candidate(fact, value, q, threshold, monthly or note))
+            notes = tuple(filter(None, (monthly or note, _approx_note(q))))
+            out.append(_Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after)))
     return out
+
+
+def _approx_note(q: Quantity) -> str:
+    """"八百多平" is read as 800 m², "一个多亿" as 1亿元: say so, the amount is a lower bound."""
+    if not q.approx:
+        return ""
+    written = format_yuan(q.value) if q.kind == "money" else f"{q.value:g}{'平方米' if q.kind == 'area' else q.unit}"
+    return f"“{q.raw}”按{written}计算（实际略多于此数，告诉我准确数字可以算得更准）。"
 
 
 def _check_range(kind: str, value: float, raw: str, label: str) -> str | None:
@@ -198,8 +271,9 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
         by_fact.setdefault(c.fact, []).append(c)
     for fact, group in by_fact.items():
         spec = cues["quantities"].get(fact) or {"kind": group[0].quantity.kind, "label": fact}
-        if len({c.value for c in group}) > 1:
-            group = [c for c in group if not c.threshold] or group
+        for drop in ("threshold", "context"):  # a plainer, current value wins over these
+            if len({c.value for c in group}) > 1:
+                group = [c for c in group if not getattr(c, drop)] or group
         if len({c.value for c in group}) > 1:
             raws = "、".join(dict.fromkeys(c.quantity.raw for c in group))
             update.conflicts.append(f"您提到了不同的{spec['label']}（{raws}），请确认是哪一个。")
@@ -210,7 +284,7 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
             update.errors.append(error)
             continue
         update.facts[fact] = _typed(spec["kind"], c.value)
-        update.notes.extend(dict.fromkeys(x.note for x in group if x.note))
+        update.notes.extend(dict.fromkeys(n for x in group for n in x.notes))
 
 
 def _phrase_matches(text: str, values: dict) -> list[tuple[int, int, Any]]:

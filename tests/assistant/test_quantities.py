@@ -165,3 +165,39 @@ def test_normalize_text_caps_length():
     assert len(out.text) == MAX_TURN_CHARS
     text, truncated = normalize_text("短")
     assert (text, truncated) == ("短", False)
+
+
+@pytest.mark.parametrize("text, kind, value, approx", [
+    ("1个亿", "money", 100_000_000, False),
+    ("3个亿", "money", 300_000_000, False),
+    ("两个亿", "money", 200_000_000, False),
+    ("1.5个亿元", "money", 150_000_000, False),
+    ("2万5千平方米", "area", 25_000.0, False),
+    ("2万5平米", "area", 25_000.0, False),
+    ("两万五平米", "area", 25_000.0, False),
+    ("3万5", "money", 35_000, False),
+    ("12万5千元", "money", 125_000, False),
+    ("1亿5", "money", 150_000_000, False),
+    ("1亿5千万", "money", 150_000_000, False),
+    # "多": the round number, a lower bound
+    ("一个多亿", "money", 100_000_000, True),
+    ("八百多平", "area", 800.0, True),
+    ("100多万", "money", 1_000_000, True),
+    ("一百多万元", "money", 1_000_000, True),
+    ("十多个", "count", 10, True),
+])
+def test_colloquial_amounts(text, kind, value, approx):
+    q = one(text)
+    assert (q.kind, q.value, q.raw, q.approx) == (kind, value, text, approx)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5000万5年", [("money", 50_000_000), ("years", 5)]),  # a digit after 万 with a unit of its own
+    ("2万5个", [("money", 20_000), ("count", 5)]),
+    ("3个多月", [("count", 3)]),
+    ("5000万多少", [("money", 50_000_000)]),  # 多少 asks, it is not "more than"
+    ("3个", [("count", 3)]),
+])
+def test_colloquial_tails_leave_other_readings_alone(text, expected):
+    assert [(q.kind, q.value) for q in extract_quantities(text)] == expected
+    assert not any(q.approx for q in extract_quantities(text))
