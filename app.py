@@ -1,0 +1,266 @@
+"""The web app: chat, articles, calculator and about, plus the ``/ask`` API.
+
+Run with ``python app.py`` (or ``bash scripts/run_app.sh``). It binds
+127.0.0.1:7860 by default; ``GRADIO_SERVER_NAME`` and ``GRADIO_SERVER_PORT``
+override the address. It never opens a share link and makes no outside
+requests (analytics off, Hugging Face Hub offline, system fonts).
+
+This module only wires objects together: ``build_assistant`` builds the
+policy, retriever and rule engine; ``build_app`` lays the tabs out over that
+one ``Assistant``; ``assistant.ui_format`` turns replies into HTML.
+
+API (``gradio_client``)::
+
+    Client("http://127.0.0.1:7860/").predict(question, history, api_name="/ask")
+
+``history`` is the list of earlier user turns (or its JSON text, or None);
+the result is the ``ask --json`` object of the last turn.
+"""
+
+import logging
+import os
+
+# Before gradio (or anything that loads huggingface_hub) is imported.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from assistant import ui_format as fmt
+from assistant.compose import REPLIES
+from assistant.settings import RESPONSIBLE_OFFICE, Settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+EXAMPLES = [
+    "我们租了800平米，房租能补多少？",
+    "那如果是在其他园区呢？",
+    "举办一次行业大会花了300万，能补贴多少？",
+    "银行贷款利息一年付了500万，能贴息多少？",
+    "第十七条是什么内容？",
+    "新引进的企业营业收入首次达到1亿元，有什么奖励？",
+]
+FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", "system-ui", "sans-serif"]
+CSS = """
+.qa-reply p, .qa-answer p { margin: 0.2em 0; }
+.qa-amount { margin: 0.5em 0; padding: 0.4em 0.7em; border-left: 4px solid #2563eb; background: #eff6ff; }
+.qa-amount b { font-size: 1.15em; color: #1d4ed8; }
+.qa-formula ul { margin: 0.1em 0 0.3em 1.2em; }
+.qa-reply details, .qa-result details, .qa-chapters details { margin: 0.35em 0; }
+.qa-reply summary, .qa-result summary, .qa-chapters summary { cursor: pointer; font-weight: 600; }
+.qa-reply blockquote, .qa-result blockquote, .qa-about blockquote {
+  margin: 0.3em 0; padding: 0.3em 0.8em; border-left: 3px solid #94a3b8; color: #334155; }
+.qa-chapter-head { margin-top: 0.8em; font-weight: 700; color: #1e3a8a; }
+.qa-chapters { max-height: 640px; overflow-y: auto; padding-right: 0.5em; }
+.qa-article h3 { margin: 0.2em 0; }
+.qa-chapter, .qa-score, .qa-rank { color: #64748b; font-size: 0.9em; }
+.qa-hit { border-bottom: 1px solid #e2e8f0; padding: 0.4em 0; }
+.qa-article mark { background: #fde68a; padding: 0 0.1em; }
+.qa-error { padding: 0.5em 0.8em; border-left: 4px solid #dc2626; background: #fef2f2; color: #991b1b; }
+.qa-note { color: #92400e; }
+.qa-draft { color: #64748b; }
+.qa-status { padding: 0.1em 0.5em; border-radius: 4px; background: #fef3c7; color: #92400e; font-weight: 600; }
+.qa-cover { border-collapse: collapse; }
+.qa-cover td, .qa-cover th { padding: 0.2em 0.6em; border: none; border-bottom: 1px solid #e2e8f0; text-align: left; }
+"""
+
+
+def build_app(assistant):
+    """The Gradio Blocks app over one ``Assistant`` (see module docstring).
+
+    Args:
+        assistant: an ``assistant.core.Assistant`` (policy, retriever, rules).
+
+    Returns:
+        A ``gr.Blocks``; launch it with ``app.launch(**launch_options())``.
+    """
+    import gradio as gr
+
+    policy = assistant.policy
+    with gr.Blocks(title="光明区AI和软件产业若干措施 · 政策问答助手") as app:
+        gr.HTML(f'<h1 style="margin:0.2em 0">{fmt.esc(policy.title)}</h1>'
+                f'<p>政策问答助手 · <span class="qa-status">{fmt.esc(policy.status)}</span></p>')
+        with gr.Tabs():
+            with gr.Tab("对话 Chat", id="chat"):
+                _chat_tab(gr, assistant)
+            with gr.Tab("条款 Articles", id="articles"):
+                _articles_tab(gr, assistant)
+            with gr.Tab("计算器 Calculator", id="calculator"):
+                _calculator_tab(gr, assistant)
+            with gr.Tab("关于 About", id="about"):
+                gr.HTML(fmt.about_html(policy, assistant.rules.list_items(), RESPONSIBLE_OFFICE,
+                                       REPLIES["scope"]), elem_id="about")
+        gr.api(_ask_endpoint(gr, assistant), api_name="ask")
+    return app
+
+
+def _chat_tab(gr, assistant) -> None:
+    """Multi-turn chat: a Session per browser tab in gr.State."""
+    session = gr.State(None)
+    messages = gr.State([])
+    chatbot = gr.Chatbot(label="对话", height=620, elem_id="chatbot", buttons=["copy"],
+                         placeholder="请描述贵企业的情况或直接提问，例如租赁面积、园区类型、营业收入等。")
+    with gr.Row():
+        box = gr.Textbox(placeholder="请输入您的问题，按回车发送", show_label=False, scale=6,
+                         elem_id="chat-input", max_length=2000)
+        send = gr.Button("发送", variant="primary", scale=1, elem_id="chat-send")
+        new = gr.Button("新对话", scale=1, elem_id="chat-new")
+    gr.Examples(EXAMPLES, inputs=box, label="示例问题（点击填入）")
+
+    def chat(text, current, history):
+        """Show the question at once, an LLM's draft while it streams, then the checked reply."""
+        if not (text or "").strip():
+            yield "", current, history, history
+            return
+        current = current or assistant.new_session()
+        asked = [*history, {"role": "user", "content": fmt.user_html(text)}]
+        yield "", current, history, asked
+        for out in assistant.respond_stream(current, text):
+            if isinstance(out, str):  # unchecked draft: replaced by the final reply below
+                yield "", current, history, [*asked, {"role": "assistant", "content": fmt.draft_html(out)}]
+            else:
+                history = [*asked, {"role": "assistant", "content": fmt.reply_html(out.to_dict())}]
+                yield "", current, history, history
+
+    outputs = [box, session, messages, chatbot]
+    for event in (send.click, box.submit):
+        event(chat, [box, session, messages], outputs, api_visibility="private")
+    new.click(lambda: ("", None, [], []), None, outputs, api_visibility="private")
+    chatbot.clear(lambda: (None, []), None, [session, messages], api_visibility="private")
+
+
+def _articles_tab(gr, assistant) -> None:
+    """Articles by chapter; search by number or keyword; a standard reply to copy."""
+    policy = assistant.policy
+    with gr.Row():
+        with gr.Column(scale=2):
+            gr.HTML(fmt.chapters_html(policy), elem_id="article-toc")
+        with gr.Column(scale=3):
+            with gr.Row():
+                query = gr.Textbox(label="查找条款", scale=5, elem_id="article-query",
+                                   placeholder="条款编号（第十七条、17、（十七））或关键词（如 房租、贷款贴息）")
+                find = gr.Button("查找", variant="primary", scale=1, elem_id="article-find")
+            pick = gr.Dropdown(fmt.article_choices(policy), value=None, label="或按章节选择条款",
+                               elem_id="article-pick")
+            view = gr.HTML(elem_id="article-view")
+            reply = gr.Textbox(label="标准答复（可编辑，点右上角复制）", lines=8, interactive=True,
+                               buttons=["copy"], elem_id="standard-reply")
+
+    def search(text):
+        return _find_articles(assistant, (text or "").strip())
+
+    for event in (find.click, query.submit):
+        event(search, query, [view, reply], api_visibility="private", trigger_mode="always_last")
+    pick.input(lambda n: search(f"第{n}条") if n else ("", ""), pick, [view, reply],
+               api_visibility="private", trigger_mode="always_last")
+
+
+def _find_articles(assistant, text: str) -> tuple[str, str]:
+    """(view HTML, standard reply) for a number ("17") or keywords ("房租")."""
+    from knowledge.lookup import ArticleOutOfRange, parse_article_ref
+
+    if not text:
+        return fmt.error_html("请输入条款编号（如“第十七条”“17”“（十七）”）或关键词。"), ""
+    policy = assistant.policy
+    try:
+        number = fmt.article_number(text, lambda t: parse_article_ref(t, max(policy.articles)))
+    except ArticleOutOfRange as exc:
+        return fmt.error_html(str(exc)), ""
+    if number is not None:
+        view, question = fmt.article_html(policy.article(number)), f"第{number}条"
+    else:
+        view, question = fmt.hits_html(policy, assistant.retriever.search(text, k=5)), text
+    reply = assistant.respond(assistant.new_session(), question).to_dict()
+    return view, fmt.standard_reply(reply, RESPONSIBLE_OFFICE)
+
+
+def _calculator_tab(gr, assistant) -> None:
+    """Pick an item; its input schema becomes the form (gr.render); compute shows the trace."""
+    items = list(assistant.rules.list_items())
+    by_id = {item.id: item for item in items}
+    first = "rent_subsidy" if "rent_subsidy" in by_id else (items[0].id if items else None)
+    item = gr.Dropdown(fmt.item_choices(items), value=first, label="补贴项目", elem_id="calc-item")
+    result = gr.HTML(render=False, elem_id="calc-result")
+
+    @gr.render(inputs=item)
+    def form(item_id):
+        spec = by_id.get(item_id)
+        if spec is None:
+            gr.Markdown("请先选择补贴项目。")
+            return
+        widgets = [_field(gr, field) for field in spec.inputs]
+        run = gr.Button("计算", variant="primary", elem_id="calc-run")
+        run.click(lambda *values: _compute(assistant, spec, values), widgets, result,
+                  api_visibility="private")
+
+    result.render()
+    item.change(lambda: "", None, result, api_visibility="private")
+
+
+def _field(gr, spec):
+    """The widget for one input: number, 是/否/未知 radio, or a dropdown of choices."""
+    kind, label, elem_id = fmt.field_kind(spec), fmt.field_label(spec), f"calc-{spec.name}"
+    if kind == "number":  # a Textbox: gr.Number cannot be blank and would send 0 for "unknown"
+        default = spec.default if isinstance(spec.default, (int, float)) else ""
+        return gr.Textbox(value=str(default), label=label, elem_id=elem_id,
+                          placeholder="留空表示未知；可填 800、30万 等")
+    if kind == "bool":
+        return gr.Radio(list(fmt.BOOL_CHOICES), value=fmt.UNKNOWN, label=label, elem_id=elem_id)
+    choices = [(fmt.choice_label(spec, code), code) for code in spec.choices]
+    return gr.Dropdown([*choices, (fmt.UNKNOWN, fmt.UNKNOWN)], value=fmt.UNKNOWN, label=label,
+                       elem_id=elem_id)
+
+
+def _compute(assistant, spec, values) -> str:
+    """Run the rule engine on the form's values; a bad value gives a message, not a crash."""
+    facts = fmt.collect_facts(spec.inputs, values)
+    try:
+        result = assistant.rules.compute(spec.id, facts)
+    except ValueError as exc:  # rules.errors.InvalidFact
+        return fmt.error_html(f"{exc} 请修改后再计算。")
+    return fmt.result_html(result, {field.name: field.description for field in spec.inputs})
+
+
+def _ask_endpoint(gr, assistant):
+    """The stateless ``/ask`` function: replays ``history`` in a fresh session."""
+    from assistant.service import run_conversation
+
+    def ask(question: str, history: list[str] | str | None = None) -> dict:
+        """Answer ``question`` after the earlier user turns in ``history``; the ``ask --json`` object."""
+        try:
+            turns = fmt.parse_history(history)
+        except (TypeError, ValueError) as exc:
+            raise gr.Error(str(exc)) from exc
+        return run_conversation(assistant, [*turns, question or ""])["turns"][-1]
+
+    return ask
+
+
+def launch_options() -> dict:
+    """Keyword arguments of ``launch()``: loopback by default, no share link, offline theme."""
+    import gradio as gr
+
+    port = os.environ.get("GRADIO_SERVER_PORT", "").strip()
+    return {
+        "server_name": os.environ.get("GRADIO_SERVER_NAME", "").strip() or DEFAULT_HOST,
+        "server_port": int(port) if port else DEFAULT_PORT,
+        "share": False,
+        "ssr_mode": False,
+        "theme": gr.themes.Soft(font=FONTS, font_mono=["monospace"]),
+        "css": CSS,
+    }
+
+
+def main() -> None:
+    """Build the assistant from the environment and serve the app."""
+    from assistant.service import build_assistant
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    assistant = build_assistant(Settings.from_env())
+    app = build_app(assistant)
+    app.queue(default_concurrency_limit=4)
+    app.launch(**launch_options())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,393 @@
+"""Formatting for the web app: replies, articles and calculator results as HTML.
+
+Pure functions only (no Gradio, no I/O), so the app stays thin and this is
+unit-tested. Every piece of text that reaches HTML goes through ``esc``; the
+few tags written here are fixed. HTML fragments are kept free of blank lines,
+because the chat renders Markdown and a blank line would end a raw HTML block.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from assistant.compose import label, quote_line
+from assistant.quantities import format_yuan
+from assistant.session import CitationOut
+from knowledge.numerals import chinese_to_int
+
+UNKNOWN = "未知"
+BOOL_CHOICES = ("是", "否", UNKNOWN)
+NUMBER_TYPES = ("money", "area", "percent", "count", "years")
+MAX_HISTORY_TURNS = 20
+_CALC_HEADING = "计算过程："
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_BARE_NUMBER = re.compile(r"^\s*[第(（]?\s*(\d{1,3}|[零〇一二两三四五六七八九十百]{1,5})\s*[)）]?\s*[条项]?\s*$")
+
+
+def esc(text: object) -> str:
+    """``text`` escaped for HTML (None -> "")."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def text_html(text: str) -> str:
+    """Plain multi-line text as escaped HTML: "- " lines become a list, others a line."""
+    out: list[str] = []
+    items: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("- "):
+            items.append(f"<li>{esc(line[2:])}</li>")
+            continue
+        if items:
+            out.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line.strip():
+            out.append(f"<p>{esc(line)}</p>")
+    if items:
+        out.append(f"<ul>{''.join(items)}</ul>")
+    return "".join(out)
+
+
+def user_html(text: str) -> str:
+    """A user's chat turn, escaped (no HTML or Markdown gets through)."""
+    lines = esc(text).splitlines() or [""]
+    return f'<div class="qa-user">{"<br>".join(lines)}</div>'
+
+
+def draft_html(text: str) -> str:
+    """An LLM's answer while it streams (escaped, greyed; the checked reply replaces it)."""
+    return f'<div class="qa-draft">{text_html(text)}</div>'
+
+
+def amount_text(amount_yuan: int | None) -> str:
+    """"28.8万元", or "—" when there is no amount."""
+    return "—" if amount_yuan is None else format_yuan(int(amount_yuan))
+
+
+def eligibility_text(eligible: bool | None) -> str:
+    """符合条件 / 暂不符合条件 / 待确认."""
+    return {True: "符合条件", False: "暂不符合条件"}.get(eligible, "待确认")
+
+
+def citation_title(citation: Mapping[str, Any]) -> str:
+    """``第（十一）条「加强企业产业用房支持」``."""
+    title = citation.get("title") or ""
+    return label(int(citation["clause"])) + (f"「{title}」" if title else "")
+
+
+def _quote_lines(citations: Iterable[Mapping[str, Any]]) -> set[str]:
+    return {quote_line(CitationOut(int(c["clause"]), c.get("title", ""), c["quote"])) for c in citations}
+
+
+def answer_body(answer: str, citations: Sequence[Mapping[str, Any]]) -> str:
+    """The answer without the parts the reply shows on its own.
+
+    Drops the calculation section (shown from the trace) and every block made
+    only of citation lines (shown as expandable quotes). Blocks are separated
+    by blank lines, as ``assistant.compose`` writes them.
+    """
+    quotes = _quote_lines(citations)
+    kept = []
+    for block in answer.split("\n\n"):
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if not lines or lines[0] == _CALC_HEADING:
+            continue
+        body = lines[1:] if lines[0].endswith("：") and len(lines) > 1 else lines
+        if all(line.removeprefix("- ") in quotes for line in body):
+            continue
+        kept.append(block.strip())
+    return "\n\n".join(kept)
+
+
+def quote_details(citation: Mapping[str, Any], open_: bool = False) -> str:
+    """One cited article as an expandable verbatim quote."""
+    attr = " open" if open_ else ""
+    return (f'<details class="qa-quote"{attr}><summary>{esc(citation_title(citation))}</summary>'
+            f"<blockquote>{esc(citation['quote'])}</blockquote></details>")
+
+
+def formula_steps(trace: Sequence[str]) -> list[str]:
+    """The arithmetic lines of a trace ("800平方米 × 30元/平方米/月 × 12个月 = 288000元")."""
+    return [step for step in trace if " = " in step]
+
+
+def trace_details(trace: Sequence[str], open_: bool = True) -> str:
+    """Every calculation step as an expandable numbered list, or "" without steps."""
+    if not trace:
+        return ""
+    attr = " open" if open_ else ""
+    steps = "".join(f"<li>{esc(step)}</li>" for step in trace)
+    return (f'<details class="qa-calc"{attr}><summary>计算过程（{len(trace)}步）</summary>'
+            f"<ol>{steps}</ol></details>")
+
+
+def reply_html(reply: Mapping[str, Any]) -> str:
+    """A reply (``Reply.to_dict()``) as the chat shows it.
+
+    Order: the conclusion, the amount, the arithmetic lines with every step
+    behind an expandable block, the rest of the answer (caveats), then each
+    cited article as an expandable verbatim quote.
+    """
+    citations = list(reply.get("citations") or [])
+    body = answer_body(reply.get("answer", ""), citations) or "以下为相关条款原文。"
+    lead, _, rest = body.partition("\n\n")
+    parts = [f'<div class="qa-answer">{text_html(lead)}</div>']
+    if reply.get("route") == "rules" and reply.get("amount_yuan") is not None:
+        parts.append(f'<div class="qa-amount">测算金额：<b>{esc(amount_text(reply["amount_yuan"]))}</b>'
+                     f" · {esc(eligibility_text(reply.get('eligible')))}</div>")
+    trace = list(reply.get("trace") or [])
+    formulas = "".join(f"<li>{esc(step)}</li>" for step in formula_steps(trace))
+    if formulas:
+        parts.append(f'<div class="qa-formula">计算：<ul>{formulas}</ul></div>')
+    parts.append(trace_details(trace, open_=False))
+    if rest:
+        parts.append(f'<div class="qa-answer">{text_html(rest)}</div>')
+    parts.extend(quote_details(c) for c in citations)
+    return f'<div class="qa-reply">{"".join(parts)}</div>'
+
+
+def standard_reply(reply: Mapping[str, Any], office: str) -> str:
+    """A plain-text reply hotline staff can copy: the answer, then any quote it lacks."""
+    answer = reply.get("answer", "").strip()
+    missing = [line for line in sorted(_quote_lines(reply.get("citations") or [])) if line not in answer]
+    parts = [answer, *(["政策原文：", *missing] if missing else [])]
+    parts.append(f"如需进一步咨询，请联系{office}。")
+    return "\n\n".join(part for part in parts if part)
+
+
+# -- articles ---------------------------------------------------------------
+
+
+def article_number(query: str, parse_ref) -> int | None:
+    """The article a search names: "17", "十七", "（十七）", "第十七条" -> 17; else None.
+
+    Args:
+        query: the search box text.
+        parse_ref: ``knowledge.lookup.parse_article_ref`` (raises ArticleOutOfRange).
+    """
+    match = _BARE_NUMBER.match(unicodedata.normalize("NFKC", query))
+    if match:  # checked for range the same way as "第N条"
+        return parse_ref(f"第{chinese_to_int(match.group(1))}条")
+    return parse_ref(query)
+
+
+def highlight(text: str, sentence: str | None) -> str:
+    """``text`` escaped, with the first occurrence of ``sentence`` wrapped in <mark>."""
+    if not sentence or sentence not in text:
+        return esc(text)
+    head, _, tail = text.partition(sentence)
+    return f"{esc(head)}<mark>{esc(sentence)}</mark>{esc(tail)}"
+
+
+def article_html(article, sentence: str | None = None, score: float | None = None) -> str:
+    """One article: label, title and chapter, then its verbatim text (a sentence highlighted)."""
+    extra = f' <span class="qa-score">相关度 {score:.3f}</span>' if score is not None else ""
+    return (f'<div class="qa-article" id="article-{article.number}">'
+            f"<h3>{esc(article.label)}「{esc(article.title)}」{extra}</h3>"
+            f'<div class="qa-chapter">{esc(article.chapter)}</div>'
+            f"<p>{highlight(article.text, sentence)}</p></div>")
+
+
+def hits_html(policy, hits: Sequence[Any]) -> str:
+    """Search hits, best first, each article with its matching sentence highlighted."""
+    if not hits:
+        return '<div class="qa-note">没有找到相关条款，请换个关键词，或输入条款编号（如“第十七条”）。</div>'
+    cards = []
+    for rank, hit in enumerate(hits, 1):
+        sentence = _sentence_text(policy, hit.sentence_id) or hit.snippet
+        cards.append(f'<div class="qa-hit"><div class="qa-rank">#{rank}</div>'
+                     f"{article_html(policy.article(hit.clause), sentence, hit.score)}</div>")
+    return "".join(cards)
+
+
+def _sentence_text(policy, sentence_id: str) -> str | None:
+    try:
+        return policy.sentence(sentence_id).text
+    except (KeyError, ValueError):
+        return None
+
+
+def chapters_html(policy) -> str:
+    """Every article, grouped by chapter, each an expandable verbatim text."""
+    parts = []
+    for chapter in policy.chapters:
+        parts.append(f'<div class="qa-chapter-head">{esc(chapter.heading)}</div>')
+        for number in chapter.articles:
+            article = policy.articles[number]
+            parts.append(f'<details class="qa-toc"><summary>{esc(article.label)}「{esc(article.title)}」'
+                         f"</summary><p>{esc(article.text)}</p></details>")
+    return f'<div class="qa-chapters">{"".join(parts)}</div>'
+
+
+def article_choices(policy) -> list[tuple[str, int]]:
+    """(display, number) pairs for a dropdown: "三、拓展产业发展空间 ｜ 第（十一）条 加强企业产业用房支持"."""
+    return [(f"{policy.articles[n].chapter} ｜ {policy.articles[n].label} {policy.articles[n].title}", n)
+            for chapter in policy.chapters for n in chapter.articles]
+
+
+# -- calculator -------------------------------------------------------------
+
+
+def item_choices(items: Sequence[Any]) -> list[tuple[str, str]]:
+    """(display, id) pairs: "第（十一）条 租金补贴（rent_subsidy）"."""
+    return [(f"{label(item.clause)} {item.name}（{item.id}）", item.id) for item in items]
+
+
+def field_kind(spec) -> str:
+    """The widget an input needs: "number", "bool" or "choice"."""
+    if spec.type in NUMBER_TYPES:
+        return "number"
+    return "bool" if spec.type == "bool" else "choice"
+
+
+def field_label(spec) -> str:
+    """The field's label: its description, its unit and whether it is required."""
+    text = spec.description.split("：", 1)[0] if spec.type == "choice" else spec.description
+    unit = f"（单位：{spec.unit}）" if spec.unit and spec.unit not in text else ""
+    need = "（必填）" if spec.required else "（选填，留空按默认）"
+    return f"{text}{unit}{need}"
+
+
+def choice_label(spec, code: str) -> str:
+    """A readable label for a choice code, taken from the description.
+
+    "入驻园区类型：recognized＝认定园区；other＝其他产业园" gives "认定园区（recognized）".
+    """
+    body = spec.description.split("：", 1)[-1]
+    for part in re.split(r"[；;/／]", body):
+        part = part.strip()
+        if part.startswith(code):
+            text = part[len(code):].lstrip("＝=:： ").strip()
+            if text:
+                return f"{text}（{code}）"
+    return code
+
+
+def collect_facts(specs: Sequence[Any], values: Sequence[Any]) -> dict[str, Any]:
+    """Facts from the calculator's widgets; blanks and "未知" are left out.
+
+    Numbers are passed on as typed (whole floats become int); the rule engine
+    checks ranges and raises its own error for bad values.
+    """
+    facts: dict[str, Any] = {}
+    for spec, value in zip(specs, values):
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "" or value == UNKNOWN:
+            continue
+        if spec.type == "bool":
+            facts[spec.name] = value == "是"
+        elif spec.type in NUMBER_TYPES:
+            facts[spec.name] = _number_or_text(value)
+        else:
+            facts[spec.name] = value
+    return facts
+
+
+def _number_or_text(value: Any) -> Any:
+    """800 / "800" -> 800, "12.5" -> 12.5; other text ("30万") is left for the engine to read."""
+    if isinstance(value, str):
+        plain = value.replace(",", "").replace("，", "")
+        if not _PLAIN_NUMBER.match(plain):
+            return value
+        value = float(plain)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def result_html(result, input_names: Mapping[str, str] | None = None) -> str:
+    """A rule result: amount, eligibility, steps, caveats and the cited article."""
+    names = input_names or {}
+    data = result.to_dict()
+    amount = amount_text(data["amount_yuan"])
+    if data["amount_yuan"] is None and data.get("bound_yuan") is not None:
+        amount = f"最高{format_yuan(data['bound_yuan'])}（具体金额政策未明确）"
+    per = "（每年）" if data.get("per_year") and data["amount_yuan"] is not None else ""
+    head = (f'<div class="qa-amount">{esc(data["name"])}：<b>{esc(amount)}</b>{esc(per)}'
+            f" · {esc(eligibility_text(data['eligible']))}</div>")
+    rows = [head]
+    if data.get("missing"):
+        need = "、".join(names.get(m, m) for m in data["missing"])
+        rows.append(f'<div class="qa-note">还需填写：{esc(need)}</div>')
+    rows.append(trace_details([step["text"] for step in data["trace"]]))
+    notes = [*data.get("reasons", []), *data.get("assumptions", []), *data.get("unspecified", [])]
+    if notes:
+        rows.append(f'<div class="qa-notes"><p>说明：</p>{text_html(chr(10).join("- " + n for n in notes))}</div>')
+    rows.append(quote_details(data["citation"], open_=True))
+    return f'<div class="qa-result">{"".join(rows)}</div>'
+
+
+def error_html(message: str) -> str:
+    """A user-facing error box."""
+    return f'<div class="qa-error">{esc(message)}</div>'
+
+
+# -- the /ask API -----------------------------------------------------------
+
+
+def parse_history(history: Any) -> list[str]:
+    """Earlier user turns from the API's ``history`` argument.
+
+    Accepts None/"", a list of strings, a list of ``{"role", "content"}``
+    messages (user turns kept), or the JSON text of either list. Any other
+    string counts as one earlier turn.
+
+    Raises:
+        TypeError: ``history`` is not a list (nor the JSON text of one).
+        ValueError: a message that is neither text nor a message object, or
+            more than ``MAX_HISTORY_TURNS`` turns.
+    """
+    if history is None or (isinstance(history, str) and not history.strip()):
+        return []
+    if isinstance(history, str):
+        try:
+            history = json.loads(history)
+        except json.JSONDecodeError:
+            return [history]
+        if isinstance(history, str):
+            return [history]
+    if not isinstance(history, list):
+        raise TypeError("history 应为此前用户提问的列表（或其 JSON 文本），例如 [\"我们租了800平米\"]。")
+    turns = [_user_turn(turn) for turn in history]
+    turns = [turn for turn in turns if turn is not None]
+    if len(turns) > MAX_HISTORY_TURNS:
+        raise ValueError(f"history 最多 {MAX_HISTORY_TURNS} 轮，请只保留最近的提问。")
+    return turns
+
+
+def _user_turn(turn: Any) -> str | None:
+    if isinstance(turn, str):
+        return turn
+    if isinstance(turn, dict) and isinstance(turn.get("content"), str):
+        return turn["content"] if turn.get("role", "user") == "user" else None
+    raise ValueError("history 的每一项应为文字，或 {\"role\": \"user\", \"content\": \"…\"}。")
+
+
+# -- about ------------------------------------------------------------------
+
+
+def about_html(policy, items: Sequence[Any], office: str, scope: str) -> str:
+    """The policy's title and status, its unfilled dates, what the assistant covers, the office."""
+    by_clause: dict[int, list[str]] = {}
+    for item in items:
+        by_clause.setdefault(item.clause, []).append(item.name)
+    rows = "".join(
+        f"<tr><td>{esc(a.label)}</td><td>{esc(a.title)}</td>"
+        f"<td>{esc('、'.join(by_clause.get(a.number, [])) or '条文查询')}</td></tr>"
+        for a in policy.articles.values())
+    dates = [s.text for a in policy.articles.values() for s in a.sentences if "施行" in s.text]
+    date_quote = f"<blockquote>{esc(dates[0])}</blockquote>" if dates else ""
+    return (f'<div class="qa-about"><h2>{esc(policy.title)}</h2>'
+            f'<p><span class="qa-status">{esc(policy.status)}</span> '
+            f"本措施目前为{esc(policy.status)}，施行日期与有效期尚未填写（原文为“****年*月*日”），"
+            f"请以正式发布的文件为准。</p>{date_quote}"
+            f"<h3>助手能做什么</h3><p>{esc(scope)}</p>"
+            f"<p>共 {len(policy.articles)} 条措施，其中 {len(by_clause)} 条设有补贴或奖励项目（共 {len(items)} 项，"
+            "可在“计算器”中逐项测算），其余条款提供原文查询。回答只依据政策原文与确定的计算规则，金额以主管部门审核和当年发布的申请指南为准。</p>"
+            f'<table class="qa-cover"><tr><th>条款</th><th>标题</th><th>可测算项目</th></tr>{rows}</table>'
+            f"<h3>负责解释单位</h3><p>{esc(office)}</p></div>")
