@@ -245,8 +245,15 @@ class Assistant:
         return CitationOut(quote.clause, quote.title, quote.quote)
 
     def _topic(self, text: str) -> int | None:
-        """An article named by topic words or by most of its title."""
-        topic = router.topic_article(text)
+        """An article named by topic words or by most of its title.
+
+        A topic word weaker than the best item keywords gives way ("小升规…叠加奖励"
+        is about 小升规, not about stacking).
+        """
+        topic, strength = router.topic_article(text)
+        scored = router.score_items(text, self.items)
+        if topic is not None and scored and scored[0][0] > strength:
+            topic = None
         if topic is None:
             titles = {n: a.title for n, a in self.policy.articles.items()}
             topic = router.title_article(text, titles)

@@ -121,14 +121,17 @@ def _longest_common_run(a: str, b: str) -> int:
     return best
 
 
-def topic_article(text: str) -> int | None:
-    """An article without amounts that the turn names by topic (孵化器 → 8, 叠加 → 19)."""
+def topic_article(text: str) -> tuple[int | None, int]:
+    """An article without amounts that the turn names by topic (孵化器 → 8, 叠加 → 19).
+
+    Returns the article (or None) and the length of the topic word that named it.
+    """
     best, best_len = None, 0
     for article, words in TOPICS.items():
         for word in words:
             if word in text and len(word) > best_len:
                 best, best_len = int(article), len(word)
-    return best
+    return best, best_len
 
 
 def asks_amount(text: str) -> bool:

@@ -54,7 +54,8 @@ def compute(item_id: str, facts: Mapping[str, object]) -> Result:
         c.fail("企业不属于第（十八）条规定的支持范围（人工智能产业、软件和信息技术服务业及互联网和相关服务）")
     if c.eligible is False:
         return c.result()
-    c.missing = [i.name for i in definition.inputs if i.required and i.name not in given]
+    waived = any(given.get(name) is True for name in definition.waived_by)
+    c.missing = [] if waived else [i.name for i in definition.inputs if i.required and i.name not in given]
     if c.missing:
         names = "、".join(f"{name}（{FACTS[name].description}）" for name in c.missing)
         c.undecided(f"缺少以下信息，暂无法计算：{names}。")

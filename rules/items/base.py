@@ -44,6 +44,7 @@ class ItemDef:
     inputs: tuple[Input, ...]
     func: Callable[[Calc], None]
     triggers: tuple[str, ...]
+    waived_by: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, ItemDef] = {}
@@ -64,17 +65,20 @@ def opt(name: str, default: object = None, assume: str = "") -> Input:
     return Input(name, default=default, assume=assume)
 
 
-def item(item_id: str, *inputs: Input, triggers: tuple[str, ...] = ()) -> Callable:
+def item(item_id: str, *inputs: Input, triggers: tuple[str, ...] = (),
+         waived_by: tuple[str, ...] = ()) -> Callable:
     """Register ``func`` as the computation of ``item_id``.
 
     ``triggers`` are the facts that, stated in a profile, make match() offer
     the item (a stated yes for yes/no facts, any value for the others); by
-    default the item's required facts.
+    default the item's required facts. ``waived_by`` are yes/no facts that,
+    stated true, make the required facts unnecessary (a key project is
+    "一事一议": no investment figure decides its amount).
     """
 
     def register(func: Callable[[Calc], None]) -> Callable[[Calc], None]:
         names = triggers or tuple(i.name for i in inputs if i.required)
-        REGISTRY[item_id] = ItemDef(item_id, tuple(inputs), func, names)
+        REGISTRY[item_id] = ItemDef(item_id, tuple(inputs), func, names, waived_by)
         return func
 
     return register

@@ -27,7 +27,8 @@ def tech_matching(c: Calc) -> None:
     c.set_amount(c.limit(amount, room, "同一企业剩余额度"), "exact")
 
 
-@item("compute_platform", req("investment_yuan"), cond("district_approved"), opt("key_project", False))
+@item("compute_platform", req("investment_yuan"), cond("district_approved"), opt("key_project", False),
+      waived_by=("key_project",))
 def compute_platform(c: Calc) -> None:
     """（二）Building an intelligent-compute platform approved by the district.
 
