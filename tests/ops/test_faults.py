@@ -138,6 +138,22 @@ def test_index_deleted_during_a_run_keeps_answering(assistant, ops_data_dir, fas
         fresh.retriever.close()
 
 
+@pytest.mark.xfail(strict=False, reason="knowledge/retriever.py _dense_ranks does not recover when the open "
+                   "store breaks: chromadb raises, and every search-backed turn gets the generic "
+                   "'没能识别' reply until restart (fix: reopen/rebuild once, else BM25 ranks)")
+def test_index_corrupted_during_a_run_keeps_answering(assistant, ops_data_dir, fast_rebuilds, tmp_path, caplog):
+    index_dir = copy_index(ops_data_dir, tmp_path)
+    asst, _ = _build(tmp_path, caplog)
+    try:
+        assert _clauses(asst, LOOKUP)
+        with open(index_dir / "chroma.sqlite3", "r+b") as db:  # overwritten in place, same inode
+            db.write(b"\x13garbage, not SQLite\xff" * 4096)
+        reply = asst.respond(asst.new_session(), "企业上市有什么奖励？")
+        assert reply.route == "lookup" and reply.citations and reply.citations[0].clause == 14
+    finally:
+        asst.retriever.close()
+
+
 # -- an unusable data directory ------------------------------------------------------
 
 
