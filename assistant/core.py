@@ -15,6 +15,7 @@ from typing import Any
 from assistant import compose, router
 from assistant.facts import extract_facts, is_claim
 from assistant.guard import AllowedNumbers, check_answer
+from assistant.overview import all_inputs, answer_overview, wants_overview
 from assistant.quantities import extract_quantities, normalize_text
 from assistant.session import CitationOut, Reply, Session
 from knowledge.lookup import ArticleOutOfRange, parse_article_ref
@@ -47,6 +48,7 @@ class Assistant:
         self.audit = audit
         self.clock = clock
         self.items = list(rules.list_items())
+        self._all_inputs = all_inputs(rules)
         policy_text = "\n".join(a.text for a in self._all_articles())
         self._policy_grams = {policy_text[i:i + 2] for i in range(len(policy_text) - 1)}
 
@@ -127,6 +129,8 @@ class Assistant:
         if article is None and self._declines(text, session):
             return self._out_of_scope(extra)
         item = self._pick_item(text, session, article)
+        if article is None and router.asks_overview(text) and wants_overview(self, text, item):
+            return self._guarded(session, answer_overview(self, session, text, extra))
         topic = self._topic(text) if article is None else None
         if item and self._is_rules_turn(text, session, item, article, topic):
             return self._rules_reply(session, text, item, extra)
@@ -178,20 +182,27 @@ class Assistant:
 
     def _continues(self, text: str, session: Session, scored: list) -> bool:
         """A follow-up on the current item rather than a new topic."""
+        facts = self._facts_for(text, session.item)
+        read_freely = extract_facts(text, self._all_inputs).facts
+        if any(name in facts and not isinstance(value, bool | str) for name, value in read_freely.items()):
+            return True  # a figure that is the current item's own ("在区内平台一年花了800万")
         if scored and scored[0][0] >= STRONG_KEYWORDS:
             return False
-        if self._facts_for(text, session.item).facts:
+        if facts:
             return True
         if scored:
             return False
         return router.is_follow_up(text) or router.wants_total(text) or router.asks_amount(text)
 
-    def _facts_for(self, text: str, item: str):
-        return extract_facts(text, self.rules.get_item(item).inputs)
+    def _facts_for(self, text: str, item: str) -> dict:
+        """Facts of ``text`` that are inputs of ``item`` (others may belong to another item)."""
+        inputs = self.rules.get_item(item).inputs
+        names = {spec.name for spec in inputs}
+        return {k: v for k, v in extract_facts(text, inputs).facts.items() if k in names}
 
     def _is_rules_turn(self, text: str, session: Session, item: str, article: int | None,
                        topic: int | None = None) -> bool:
-        facts = self._facts_for(text, item).facts
+        facts = self._facts_for(text, item)
         if topic is not None and not facts and self.rules.get_item(item).clause != topic:
             return False
         if self.claims(text) and not facts and not router.asks_amount(text):

@@ -29,6 +29,7 @@ TOTAL_SIGNALS = tuple(_VOCAB["total_signals"])
 SOURCE_SIGNALS = tuple(_VOCAB["source_signals"])
 TOPICS: dict = _VOCAB["topics"]
 COMMON_BIGRAMS = frozenset(_VOCAB["common_bigrams"])
+OVERVIEW_SIGNALS = tuple(_VOCAB["overview_signals"])
 
 
 @dataclass(frozen=True)
@@ -169,3 +170,8 @@ def asks_source(text: str) -> bool:
 def mentions_domain(text: str) -> bool:
     """Words that tie a question to this policy at all."""
     return contains_any(text, DOMAIN_WORDS)
+
+
+def asks_overview(text: str) -> bool:
+    """"我们能申请什么？": every item, or every item the user's facts qualify for."""
+    return contains_any(text, OVERVIEW_SIGNALS)

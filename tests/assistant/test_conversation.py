@@ -172,3 +172,27 @@ def test_ask_command_prints_one_json_object_per_turn(asst, data_dir):
     assert proc.returncode == 0, proc.stderr
     replies = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["route"] for r in replies] == ["smalltalk", "lookup"]
+
+
+def test_overview_lists_articles_without_facts(asst):
+    turns = ["我们公司刚成立，能申请什么"]
+    reply = ask(asst, *turns)[0]
+    assert reply["route"] == "lookup" and reply["amount_yuan"] is None
+    for title in ("加强企业产业用房支持", "支持举办重大产业活动", "鼓励企业上市发展"):
+        assert title in reply["answer"]
+    assert_grounded(asst, turns, reply)
+
+
+def test_overview_matches_the_facts_given(asst):
+    turns = ["我们是规上企业，新入驻光明，租了1000平，营收8000万，能申请哪些补贴"]
+    reply = ask(asst, *turns)[0]
+    assert reply["route"] == "rules" and reply["amount_yuan"] is None
+    assert "150万元" in reply["answer"] and "36万元" in reply["answer"]
+    assert {c["clause"] for c in reply["citations"]} >= {7, 11}
+    assert_grounded(asst, turns, reply)
+
+
+def test_a_figure_for_the_current_item_keeps_it(asst):
+    replies = ask(asst, "买算力有补贴吗", "我们在区内算力平台一年花了800万")
+    assert replies[0]["route"] == "clarify" and replies[0]["missing"] == ["compute_fee_yuan"]
+    assert replies[1]["route"] == "rules" and replies[1]["amount_yuan"] == 2000000  # 30% of 800万, capped at 200万

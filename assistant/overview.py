@@ -1,0 +1,83 @@
+""""What can we apply for?": the policy at a glance, or the matcher over the user's facts.
+
+With facts about the enterprise (area rented, revenue, funding, titles …) the
+rule engine's ``match`` lists every item they may claim, each with its amount
+or bound; without any, the answer lists the chapters and articles and asks for
+the facts that would let it compute.
+"""
+
+from __future__ import annotations
+
+from assistant import compose
+from assistant.facts import extract_facts
+from assistant.quantities import format_yuan
+from assistant.session import CitationOut, Reply, Session
+
+SCOPE_CLAUSE = 18
+
+
+def answer_overview(asst, session: Session, text: str, extra: list[str]) -> Reply:
+    """Answer an overview question, matched against the facts gathered so far."""
+    update = extract_facts(text, asst._all_inputs)
+    if not (update.errors or update.conflicts):
+        session.facts.update(update.facts)
+    results = [r for r in asst.rules.match(session.facts) if r.eligible is not False] if session.facts else []
+    if results:
+        return _matched(results, extra + list(update.notes))
+    return _catalogue(asst, extra)
+
+
+def all_inputs(rules) -> list:
+    """Every input of every item, once per fact name."""
+    seen: dict[str, object] = {}
+    for item in rules.list_items():
+        for spec in item.inputs:
+            seen.setdefault(spec.name, spec)
+    return list(seen.values())
+
+
+def _matched(results, extra: list[str]) -> Reply:
+    lines = [f"{compose.label(r.clause)} {r.name}：{_amount(r)}" for r in results]
+    notes = sorted({note for r in results for note in getattr(r, "notes", [])})
+    answer = compose.join_blocks([
+        "\n".join([*extra, "按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）："]),
+        compose.bullet(lines),
+        compose.section("说明：", [*notes, compose.REPLIES["budget_caveat"], compose.REPLIES["draft_caveat"]]),
+        compose.REPLIES["ask_item"],
+    ])
+    citations = [CitationOut(r.citation.clause, r.citation.title, r.citation.quote) for r in results]
+    trace = [step.text for r in results for step in r.trace]
+    return Reply(answer=answer, route="rules", citations=citations, trace=trace)
+
+
+def _amount(result) -> str:
+    if result.amount_yuan is not None:
+        per = "每年" if result.per_year else ""
+        return f"{per}{format_yuan(result.amount_yuan)}"
+    if result.bound_yuan is not None:
+        return f"最高{format_yuan(result.bound_yuan)}"
+    return "金额未明确"
+
+
+def _catalogue(asst, extra: list[str]) -> Reply:
+    blocks = []
+    for chapter in asst.policy.chapters:
+        titles = "、".join(f"{compose.label(n)}{asst.policy.article(n).title}" for n in chapter.articles)
+        blocks.append(f"{chapter.title}：{titles}")
+    scope = asst.policy.article(SCOPE_CLAUSE)
+    citation = CitationOut(SCOPE_CLAUSE, scope.title, scope.sentences[0].text if scope.sentences else scope.text)
+    answer = compose.join_blocks([
+        "\n".join([*extra, "本措施的主要支持如下（按章节）："]),
+        compose.bullet(blocks),
+        compose.REPLIES["ask_profile"],
+        compose.quote_line(citation),
+    ])
+    return Reply(answer=answer, route="lookup", citations=[citation])
+
+
+def wants_overview(asst, text: str, item: str | None) -> bool:
+    """An overview question with no single item named, or with facts for several items."""
+    if item is None:
+        return True
+    facts = extract_facts(text, asst._all_inputs).facts
+    return sum(1 for value in facts.values() if not isinstance(value, bool | str)) >= 2
