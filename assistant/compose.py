@@ -75,8 +75,8 @@ def amount_phrase(result, total: int | None = None) -> str:
         return f"按{label(result.clause)}，贵企业暂不符合{name}的条件：{reasons}。"
     if total is not None:
         return (
-            f"按{label(result.clause)}，{name}每年约{format_yuan(result.amount_yuan)}，"
-            f"合计约{format_yuan(total)}。"
+            f"按{label(result.clause)}，{name}每年{format_yuan(result.amount_yuan)}，"
+            f"{result.years}年合计{format_yuan(total)}。"
         )
     if result.amount_yuan is not None:
         per = "每年" if result.per_year else ""
@@ -97,7 +97,8 @@ KEY_STEP_MARKS = ("=", "×", "超过", "不足", "未达到", "不满足", "＜"
 
 def key_steps(result) -> list[str]:
     """The trace steps a reader needs: arithmetic, caps and thresholds (the full trace is in ``trace``)."""
-    steps = [s.text for s in result.trace if s.text not in result.assumptions]
+    shown_elsewhere = set(result.assumptions) | set(result.unspecified)
+    steps = [s.text for s in result.trace if s.text not in shown_elsewhere]
     key = [text for text in steps if any(mark in text for mark in KEY_STEP_MARKS)]
     return key or steps
 
@@ -144,7 +145,8 @@ def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
     """The main article quoted first, related articles after it."""
     main, rest = citations[0], citations[1:]
     lead = "该问题" if not whole_article else "您查询的条款"
-    head = f"{lead}对应{label(main.clause)}「{main.title}」。"
+    title = f"「{main.title}」" if main.title else ""
+    head = f"{lead}对应{label(main.clause)}{title}。"
     notes = [*notes, *open_value_notes(c.quote for c in citations[:1])]
     related = [quote_line(c) for c in rest]
     return join_blocks([

@@ -15,7 +15,13 @@ from typing import Any
 from assistant import compose, router
 from assistant.facts import extract_facts, is_claim
 from assistant.guard import AllowedNumbers, check_answer
-from assistant.overview import all_inputs, answer_overview, wants_overview
+from assistant.overview import (
+    all_inputs,
+    answer_overview,
+    answer_several,
+    several_items,
+    wants_overview,
+)
 from assistant.quantities import extract_quantities, normalize_text
 from assistant.session import CitationOut, Reply, Session
 from knowledge.lookup import ArticleOutOfRange, parse_article_ref
@@ -24,6 +30,8 @@ log = logging.getLogger("assistant")
 
 INJECTION = ("忽略以上", "忽略之前", "忽略前面", "忽略所有", "无视以上", "无视之前", "ignore previous",
              "ignore all", "ignore the above", "system prompt", "系统提示", "你现在是", "扮演", "越狱")
+RELATED_SCORE = 0.75  # a retrieved article is shown as related when it scores this share of the best
+WHICH_ITEM_MAX_CHARS = 20  # "能补多少钱？": short amount questions naming no item get "which one?"
 POLICY_OVERLAP = 4  # distinct policy bigrams that put an unmatched question in scope
 STRONG_KEYWORDS = 4  # keyword characters that name an item clearly enough to leave the current one
 
@@ -119,6 +127,9 @@ class Assistant:
         if not text.strip():
             return Reply(answer=compose.REPLIES["empty"] + compose.smalltalk_answer(), route="smalltalk")
         session.user_turns.append(text)
+        closing = router.closing_words(text)
+        if closing and not router.mentions_domain(text):
+            return Reply(answer=compose.REPLIES[closing], route="smalltalk")
         if router.contains_any(text.lower(), INJECTION):
             extra.append(compose.REPLIES["injection"])
         try:
@@ -131,6 +142,9 @@ class Assistant:
         item = self._pick_item(text, session, article)
         if article is None and router.asks_overview(text) and wants_overview(self, text, item):
             return self._guarded(session, answer_overview(self, session, text, extra))
+        several = several_items(self, session, text) if article is None else []
+        if several:
+            return self._guarded(session, answer_several(several, extra))
         topic = self._topic(text) if article is None else None
         if item and self._is_rules_turn(text, session, item, article, topic):
             return self._rules_reply(session, text, item, extra)
@@ -145,6 +159,10 @@ class Assistant:
         chapter = self._chapter(text)
         if chapter is not None:
             return self._chapter_reply(session, chapter, extra)
+        if (router.asks_amount(text) and router.contains_any(text, router.SUBSIDY_WORDS)
+                and not router.asks_lookup(text) and len(text) <= WHICH_ITEM_MAX_CHARS):
+            return Reply(answer="\n".join([*extra, compose.REPLIES["which_item"]]), route="clarify",
+                         missing=["item"])
         in_policy = router.mentions_domain(text) or self._policy_overlap(text) >= POLICY_OVERLAP
         if router.is_smalltalk(text) and not in_policy:
             return self._guarded(session, Reply(answer=compose.smalltalk_answer(extra), route="smalltalk"))
@@ -157,7 +175,7 @@ class Assistant:
 
     def _declines(self, text: str, session: Session) -> bool:
         """Out of scope even though policy words occur ("南山区的租金补贴", "人工智能概念股")."""
-        if not router.looks_out_of_scope(text):
+        if not router.looks_out_of_scope(text) or router.strong_topic(text):
             return False
         scored = router.score_items(text, self.items)
         return not (scored and scored[0][0] >= STRONG_KEYWORDS and not router.contains_any(text, router.OTHER_PLACES))
@@ -169,7 +187,7 @@ class Assistant:
         unless the user clearly names another item.
         """
         candidates = self.items if article is None else [i for i in self.items if i.clause == article]
-        scored = router.score_items(text, candidates)
+        scored = self._score_items(text, candidates)
         named = [item for score, item in scored if score == scored[0][0]] if scored else []
         current = session.item if article is None else None
         if current and (current in named or self._continues(text, session, scored)):
@@ -179,6 +197,21 @@ class Assistant:
         if article is not None and len(candidates) == 1:
             return candidates[0].id
         return None
+
+    def _score_items(self, text: str, candidates: list) -> list[tuple[float, str]]:
+        """Keyword scores, plus a point for each figure of the turn that is one of the item's inputs.
+
+        "认定园区800平米" names both the park award and the rent subsidy by keyword;
+        the area read from the turn is the rent subsidy's own input.
+        """
+        scored = router.score_items(text, candidates)
+        if not scored:
+            return scored
+        figures = {name for name, value in extract_facts(text, self._all_inputs).facts.items()
+                   if not isinstance(value, bool | str)}
+        inputs = {item.id: {spec.name for spec in item.inputs} for item in candidates}
+        boosted = [(score + len(figures & inputs[item]), item) for score, item in scored]
+        return sorted(boosted, key=lambda pair: -pair[0])
 
     def _continues(self, text: str, session: Session, scored: list) -> bool:
         """A follow-up on the current item rather than a new topic."""
@@ -203,6 +236,8 @@ class Assistant:
     def _is_rules_turn(self, text: str, session: Session, item: str, article: int | None,
                        topic: int | None = None) -> bool:
         facts = self._facts_for(text, item)
+        if topic is not None and router.strong_topic(text):
+            return False
         if topic is not None and not facts and self.rules.get_item(item).clause != topic:
             return False
         if self.claims(text) and not facts and not router.asks_amount(text):
@@ -241,14 +276,15 @@ class Assistant:
     def _retrieval_citations(self, text: str, item: str | None) -> list[CitationOut]:
         """Retrieved articles; the named item's own clause sentence first when retrieval agrees."""
         hits = self.retriever.search(text, k=3)
+        if hits:  # related articles only when they score close to the best one
+            hits = [h for h in hits if h.score >= RELATED_SCORE * hits[0].score]
         citations = [CitationOut(h.clause, h.title, h.snippet) for h in hits]
         if item is None:
             return citations
         spec = self.rules.get_item(item)
         if citations and spec.clause not in [c.clause for c in citations]:
             return citations
-        main = self._item_citation(item)
-        return [main, *[c for c in citations if c.clause != main.clause]]
+        return [self._item_citation(item)]
 
     def _item_citation(self, item: str) -> CitationOut:
         """The sentence(s) a subsidy item rests on, as the rule engine cites them."""
@@ -263,7 +299,7 @@ class Assistant:
         """
         topic, strength = router.topic_article(text)
         scored = router.score_items(text, self.items)
-        if topic is not None and scored and scored[0][0] > strength:
+        if not router.strong_topic(text) and scored and scored[0][0] > strength:
             topic = None
         if topic is None:
             titles = {n: a.title for n, a in self.policy.articles.items()}
@@ -307,14 +343,19 @@ class Assistant:
         return [q for q in extract_quantities(text) if q.kind not in ("article", "ordinal") and is_claim(text, q)]
 
     def corrections(self, text: str, clause: int, facts: dict | None = None) -> list[str]:
-        """Correct a user who asserts a figure the cited article does not contain."""
-        claimed = self.claims(text)
-        if not claimed:
+        """Correct a user who asserts a figure the cited article does not contain.
+
+        Only hearsay or a request to confirm counts ("听说…1000万？", "…5年对吗");
+        the correction quotes the sentence of the article closest to the claim.
+        """
+        if not router.asserts(text):
             return []
+        claimed = [q for q in self.claims(text) if not (q.kind == "years" and q.value == 1)]
         article = AllowedNumbers.from_sources([self.policy.article(clause).text])
-        if any(not article.supports(q) for q in claimed):
-            return [compose.REPLIES["correction"]]
-        return []
+        if not any(not article.supports(q) for q in claimed):
+            return []
+        sentence = self._focus_citation(clause, text).quote
+        return [f"{compose.REPLIES['correction']}条款原文为：“{sentence}”"]
 
     # -- the number guard ------------------------------------------------
 

@@ -23,7 +23,7 @@ def answer_overview(asst, session: Session, text: str, extra: list[str]) -> Repl
         session.facts.update(update.facts)
     results = [r for r in asst.rules.match(session.facts) if r.eligible is not False] if session.facts else []
     if results:
-        return _matched(results, extra + list(update.notes))
+        return answer_several(results, extra + list(update.notes))
     return _catalogue(asst, extra)
 
 
@@ -36,7 +36,21 @@ def all_inputs(rules) -> list:
     return list(seen.values())
 
 
-def _matched(results, extra: list[str]) -> Reply:
+def several_items(asst, session: Session, text: str) -> list:
+    """Items this one turn gives figures for ("利息五十万，担保费二十万，分别能补多少"), when there are two or more."""
+    update = extract_facts(text, asst._all_inputs)
+    figures = {k: v for k, v in update.facts.items() if not isinstance(v, bool | str)}
+    if len(figures) < 2 or update.errors or update.conflicts:
+        return []
+    computed = [r for r in asst.rules.match(update.facts) if r.amount_yuan is not None]
+    if len(computed) < 2:
+        return []
+    session.facts.update(update.facts)
+    return computed
+
+
+def answer_several(results, extra: list[str]) -> Reply:
+    """One line per item, each with its amount or bound, then the caveats."""
     lines = [f"{compose.label(r.clause)} {r.name}：{_amount(r)}" for r in results]
     notes = sorted({note for r in results for note in getattr(r, "notes", [])})
     answer = compose.join_blocks([

@@ -25,11 +25,16 @@ FOLLOW_UP_SIGNALS = tuple(_VOCAB["follow_up_signals"])
 DOMAIN_WORDS = tuple(_VOCAB["domain_words"])
 OUT_OF_SCOPE = tuple(_VOCAB["out_of_scope"])
 OTHER_PLACES = tuple(_VOCAB["other_places"])
-TOTAL_SIGNALS = tuple(_VOCAB["total_signals"])
 SOURCE_SIGNALS = tuple(_VOCAB["source_signals"])
 TOPICS: dict = _VOCAB["topics"]
 COMMON_BIGRAMS = frozenset(_VOCAB["common_bigrams"])
 OVERVIEW_SIGNALS = tuple(_VOCAB["overview_signals"])
+STRONG_TOPIC_WORDS = tuple(_VOCAB["strong_topic_words"])
+THANKS = tuple(_VOCAB["thanks"])
+SUBSIDY_WORDS = ("补", "奖", "资助", "贴", "扶持", "钱", "给")
+BYE = tuple(_VOCAB["bye"])
+ASSERTIONS = tuple(_VOCAB["assertions"])
+TOTAL_PATTERN = re.compile(r"(一共|总共|合计|累计|加起来|总计|三年下来|3年下来)[^，。？！?!]{0,8}(多少|几万|几百万)")
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,9 @@ def score_items(text: str, items: Sequence) -> list[tuple[float, str]]:
                     covered.update(range(start, end))
             elif len(keyword) >= 4 and _gapped(keyword).search(text):
                 fuzzy = max(fuzzy, len(keyword) - 1)
-        score = len(covered) + fuzzy
-        if score:
+        longest = max((len(k) for k in item.keywords if k and k in text), default=fuzzy)
+        score = len(covered) + fuzzy + longest / 100  # ties go to the more specific keyword
+        if score >= 1:
             scored.append((float(score), item.id))
     scored.sort(key=lambda pair: -pair[0])
     return scored
@@ -151,8 +157,31 @@ def is_follow_up(text: str) -> bool:
 
 
 def wants_total(text: str) -> bool:
-    """The user asks for a sum over years or stages ("三年一共", "总共")."""
-    return contains_any(text, TOTAL_SIGNALS)
+    """The user asks for a sum over years or stages ("三年一共多少", "总共能拿多少").
+
+    "担保费一共140万" states a fact, not a question, so a question word must follow.
+    """
+    return bool(TOTAL_PATTERN.search(text))
+
+
+def asserts(text: str) -> bool:
+    """Hearsay or a request to confirm ("听说…", "…对吗", "…是吧")."""
+    return contains_any(text, ASSERTIONS)
+
+
+def strong_topic(text: str) -> bool:
+    """Stacking or date wording that outranks item keywords ("…和…能同时拿吗")."""
+    return contains_any(text, STRONG_TOPIC_WORDS)
+
+
+def closing_words(text: str) -> str | None:
+    """"thanks" or "bye" for a short closing turn, else None."""
+    stripped = re.sub(r"[\s，。！？!?,.~～…]+", "", text)
+    if len(stripped) > 8:
+        return None
+    if contains_any(stripped, BYE):
+        return "bye"
+    return "thanks" if contains_any(stripped, THANKS) else None
 
 
 def looks_out_of_scope(text: str) -> bool:

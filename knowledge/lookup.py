@@ -26,7 +26,9 @@ _PATTERNS = (
     # 第十一条 / 第（十一）条 / 第11条 / 第11项 / 第十一项 / 第11款
     re.compile(rf"第\s*\(?\s*{_NUM}\s*\)?\s*[条项款](?!件|例)"),
     # 措施十一 / 条款11 / 政策第十一 (a noun followed by a number)
-    re.compile(rf"(?:措施|条款|政策)\s*第?\s*{_NUM}(?![\d万千亿元个年月日天%平米条项])"),
+    # ...only where the number ends the reference ("政策一起享受", "措施一览" are not references)
+    re.compile(rf"(?:措施|条款|政策)\s*第?\s*{_NUM}(?![\d万千亿元个年月日天%平米条项])"
+               r"(?=$|[\s，。？！?!,.、：:；;的讲说是规内呢吗有怎具中里条项])"),
     # （十一） standalone, as in the policy's own numbering
     re.compile(rf"\(\s*{_CN_NUM}\s*\)"),
     # (11) with one or two digits
