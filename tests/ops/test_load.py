@@ -100,7 +100,8 @@ def _client(url: str):
     return Client(url, verbose=False, download_files=False, analytics_enabled=False)
 
 
-def _run_session(url: str, i: int, deadline: float, latencies: list[float], lock: threading.Lock) -> list[str]:
+def _run_session(url: str, i: int, deadline: float, latencies: list[float], lock: threading.Lock,
+                 inside: list[float] | None = None) -> list[str]:
     client = _client(url)
     history: list[str] = []
     errors: list[str] = []
@@ -116,6 +117,9 @@ def _run_session(url: str, i: int, deadline: float, latencies: list[float], lock
         finally:
             with lock:
                 latencies.append(time.perf_counter() - started)
+        if inside is not None:
+            with lock:
+                inside.append(float(reply.get("latency_ms") or 0.0))
         problem = _mismatch(reply, expect)
         if problem:
             errors.append(f"session {i} turn {number} ({question}): {problem}")
@@ -134,11 +138,14 @@ def _audit_rows(ops_data_dir) -> int:
 def test_concurrent_sessions_through_ask(app_url, ops_data_dir, tmp_path):
     audit_before = _audit_rows(ops_data_dir)
     latencies: list[float] = []
+    inside: list[float] = []  # the assistant's own time for the asked turn (reply latency_ms)
     lock = threading.Lock()
     deadline = time.monotonic() + DEADLINE_S
+    solo: list[float] = []  # one session alone first: the latency without contention
+    assert not _run_session(app_url, SESSIONS, deadline, solo, lock)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
-        futures = [pool.submit(_run_session, app_url, i, deadline, latencies, lock) for i in range(SESSIONS)]
+        futures = [pool.submit(_run_session, app_url, i, deadline, latencies, lock, inside) for i in range(SESSIONS)]
         errors = [e for f in futures for e in f.result(timeout=DEADLINE_S + 60)]
     wall = time.perf_counter() - started
     summary = {
@@ -146,6 +153,8 @@ def test_concurrent_sessions_through_ask(app_url, ops_data_dir, tmp_path):
         "wall_s": round(wall, 1), "requests_per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(_percentile(latencies, 50) * 1000, 1), "p95_ms": round(_percentile(latencies, 95) * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
+        "assistant_turn_p95_ms": round(_percentile(inside, 95), 1),
+        "solo_p50_ms": round(_percentile(solo, 50) * 1000, 1), "solo_p95_ms": round(_percentile(solo, 95) * 1000, 1),
     }
     (tmp_path / "load-summary.json").write_text(json.dumps(summary), encoding="utf-8")
     print(f"\nload /ask: {json.dumps(summary)}")
