@@ -9,10 +9,13 @@ server. Bounded: 60 s for start-up, a handful of queries.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
+import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -114,3 +117,50 @@ def test_cli_selects_the_server_through_environment(chroma_server, tmp_path):
     assert reply["route"] in ("lookup", "rules", "clarify") and reply["answer"]
     assert 2 in [c["clause"] for c in reply["citations"]]
     assert "Traceback" not in done.stderr
+
+
+class SlowEmbeddings:
+    """Cached vectors, but each batch of passages takes ``delay`` seconds, like a real model."""
+
+    def __init__(self, inner, delay: float) -> None:
+        self.inner, self.name, self.delay = inner, inner.name, delay
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        time.sleep(self.delay)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+@pytest.mark.xfail(strict=False, reason="knowledge/index.py _open_on_server: a replica that finds the collection "
+                   "another replica is still filling calls it 'incomplete' and deletes it; the builder's add then "
+                   "fails with NotFoundError (fix: build under a temporary name and rename, or wait for the count)")
+def test_replicas_starting_together_all_come_up(assistant, cached_embeddings, chroma_server, monkeypatch, tmp_path):
+    import chromadb
+
+    import knowledge.retriever
+    from knowledge.index import collection_name
+
+    slow = SlowEmbeddings(cached_embeddings, delay=1.0)
+    monkeypatch.setattr(knowledge.retriever, "make_embeddings", lambda name=None: slow)
+    admin = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+    with contextlib.suppress(Exception):
+        admin.delete_collection(collection_name(slow.name))  # a fresh server, as on first deployment
+
+    def replica(number: int):
+        time.sleep(0.3 * number)  # replicas rarely start in the same millisecond
+        return build_retriever(assistant.policy, data_dir=tmp_path / str(number), chroma_host="127.0.0.1",
+                               chroma_port=chroma_server)
+
+    from knowledge.retriever import build_retriever
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = [pool.submit(replica, n) for n in range(3)]
+        outcomes = [f.exception(timeout=60) or f.result() for f in futures]
+    failures = [repr(o) for o in outcomes if isinstance(o, BaseException)]
+    for retriever in outcomes:
+        if not isinstance(retriever, BaseException):
+            assert _orders(retriever, "dense") == _orders(assistant.retriever, "dense")
+            retriever.close()
+    assert not failures, failures
