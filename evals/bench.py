@@ -263,7 +263,7 @@ def report(fig: dict[str, Any]) -> None:
         print("  heaviest imports (python -X importtime, cumulative):")
     for row in fig.get("heavy_imports", []):
         origin = f"imported by {row['via']}" if row["via"] else f"imported at run time: {row['where']}"
-        print(f"    {row['module']:24} {row['seconds']:6.2f} s   {origin}")
+        print(f"    {row['module']:32} {row['seconds']:6.2f} s   {origin}")
     print(f"\nwarm latency per route (ms, {fig['warm']['all']['n']} turns of the eval cases):")
     print(f"  {'route':13} {'n':>5} {'p50':>8} {'p95':>8} {'max':>8}")
     for route, s in fig["warm"].items():
