@@ -10,25 +10,29 @@ Readings beyond the nearest cue word:
   it or its cues also fit ("核心团队…拿了市里2000万资助" is city_funding_yuan for core_team);
 - a value said of the past next to an award already received ("之前营收过5000万的时候已经拿了150万
   奖励") gives way to the current one, like a threshold ("500平方米以上") does;
-- a policy tier asked about ("增速超过10%的叠加奖励") is no fact;
+- a policy tier asked about ("增速超过10%的叠加奖励") is no fact, the enterprise's own figure in a
+  question is ("营收首次达到5000万奖励多少", "要是营收3亿呢");
+- a fall is a negative number ("营收下降了3%", "负增长2%" → growth_percent -3, -2);
 - "八百多平", "一个多亿" are read as the round number with a note that it is a lower bound.
 
 The words that tie a number or a phrase to a fact are data: ``assistant/data/fact_cues.yaml``
-(its header explains the format). ``inputs`` are the current item's input specs, any objects with
-``name``, ``type``, ``unit``, ``description`` and ``choices`` (``rules.model.InputSpec``).
+(its header explains the format); flags and choices are read by ``assistant.fact_phrases``.
+``inputs`` are the current item's input specs, any objects with ``name``, ``type``, ``unit``,
+``description`` and ``choices`` (``rules.model.InputSpec``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assistant.fact_phrases import check_choices, compile_phrases, resolve_phrases
 from assistant.quantities import Quantity, extract_quantities, fold_width, format_yuan
 
 CUES_PATH = Path(__file__).resolve().parent / "data" / "fact_cues.yaml"
@@ -69,19 +73,23 @@ class _Candidate:
 
 @lru_cache(maxsize=4)
 def load_cues(path: Path = CUES_PATH) -> dict:
-    """The cue table, with every pattern compiled."""
+    """The cue table, with every pattern compiled and its ``<macro>`` names expanded."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("negators", "questions", "claims_before", "award_words", "claims_after", "monthly_before",
+    macros = {f"<{name}>": pattern for name, pattern in data.get("macros", {}).items()}
+    macro = re.compile("|".join(map(re.escape, macros))) if macros else None
+
+    def compile_(pattern: str) -> re.Pattern:
+        return re.compile(macro.sub(lambda m: macros[m.group()], pattern) if macro else pattern)
+
+    for key in ("claims_before", "award_words", "claims_after", "hypothetical", "monthly_before",
                 "monthly_after", "threshold_after", "tier_before", "tier_after", "first_person",
                 "past_before", "past_after", "received"):
-        data[key] = re.compile(data[key])
+        data[key] = compile_(data[key])
     for spec in data["quantities"].values():
-        for key in ("cues", "weak"):
-            spec[key] = [re.compile(p) for p in spec.get(key, [])]
-    for spec in data["flags"].values():
-        spec["values"] = {True: spec.pop("true"), False: spec.pop("false")}
-    for spec in [*data["flags"].values(), *data["choices"].values()]:
-        spec["values"] = {v: [re.compile(p) for p in ps] for v, ps in spec["values"].items()}
+        for key in ("cues", "weak", "negative"):
+            spec[key] = [compile_(p) for p in spec.get(key, [])]
+        spec["plain"], spec["cues"] = spec["cues"], spec["cues"] + spec["negative"]
+    compile_phrases(data, compile_)
     return data
 
 
@@ -161,7 +169,9 @@ def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str]) -> tuple[
 
 
 def _is_claim(cues: dict, before: str, after: str) -> bool:
-    if cues["claims_before"].search(before.rstrip()) or cues["claims_after"].match(after):
+    if cues["claims_before"].search(before.rstrip()):
+        return True
+    if cues["claims_after"].match(after) and not cues["hypothetical"].search(before):
         return True
     awards = list(cues["award_words"].finditer(before))
     award = awards[-1] if awards else None
@@ -233,11 +243,23 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
         if fact is None:
             fact, note = _bare_fact(cues, q, inputs, taken)
         if fact:
-            value, monthly = _monthly_note(cues, fact, q, before, after)
+            value, monthly = _monthly_note(cues, fact, _signed(cues, fact, q, before, after), before, after)
             threshold = bool(cues["threshold_after"].match(after))
             notes = tuple(filter(None, (monthly or note, _approx_note(q))))
             out.append(_Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after)))
     return out
+
+
+def _signed(cues: dict, fact: str, q: Quantity, before: str, after: str) -> Quantity:
+    """``q`` made negative when the cue nearest to it says the figure fell ("营收下降了3%")."""
+    spec = cues["quantities"].get(fact, {})
+    if not spec.get("negative") or q.value <= 0:
+        return q
+    fall = _cue_distance(spec["negative"], before, after)
+    rise = _cue_distance(spec["plain"], before, after)
+    if fall is None or (rise is not None and rise < fall):
+        return q
+    return replace(q, value=-q.value)
 
 
 def _approx_note(q: Quantity) -> str:
@@ -287,56 +309,6 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
         update.notes.extend(dict.fromkeys(n for x in group for n in x.notes))
 
 
-def _phrase_matches(text: str, values: dict) -> list[tuple[int, int, Any]]:
-    """Non-overlapping phrase matches (start, end, value), longest first."""
-    found = sorted(((m.start(), m.end(), v) for v, ps in values.items() for p in ps for m in p.finditer(text)),
-                   key=lambda t: (t[0] - t[1], t[0]))
-    kept: list[tuple[int, int, Any]] = []
-    for s, e, v in found:
-        if all(e <= ks or s >= ke for ks, ke, _ in kept):
-            kept.append((s, e, v))
-    return kept
-
-
-def _stated_values(text: str, spec: dict, cues: dict, negated: Any) -> list[Any]:
-    """Values a flag or choice is given in the turn, with negations and questions applied."""
-    out = []
-    for s, _, value in _phrase_matches(text, spec["values"]):
-        before = text[max(0, s - 4):s]
-        if cues["questions"].search(before):
-            continue
-        if cues["negators"].search(before):
-            value = negated(value)
-        if value is not None:
-            out.append(value)
-    return out
-
-
-def _resolve_phrases(text: str, asked: set[str], cues: dict, update: FactUpdate) -> None:
-    flags = {n: (s, lambda v: not v) for n, s in cues["flags"].items()}
-    choices = {n: (s, lambda v, s=s: s.get("negated") if s.get("negated") != v else None)
-               for n, s in cues["choices"].items()}
-    for name, (spec, negated) in {**flags, **choices}.items():
-        if spec.get("only_when_asked") and name not in asked:
-            continue
-        values = list(dict.fromkeys(_stated_values(text, spec, cues, negated)))
-        if spec.get("ordered") and values:
-            order = list(spec["values"])
-            values = [max(values, key=order.index)]
-        if len(values) == 1:
-            update.facts[name] = values[0]
-        elif values:
-            update.conflicts.append(f"关于{spec['label']}，您的说法前后不一致，请确认。")
-
-
-def _check_choices(inputs: Iterable, update: FactUpdate) -> None:
-    """Drop a choice the item does not offer (the vocabulary and the item should agree)."""
-    for spec in inputs:
-        value = update.facts.get(spec.name)
-        if spec.type == "choice" and spec.choices and value is not None and value not in spec.choices:
-            del update.facts[spec.name]
-
-
 def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:
     """Read the facts one user turn states.
 
@@ -353,6 +325,6 @@ def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:
     cues = load_cues()
     update = FactUpdate()
     _resolve_quantities(_quantity_candidates(folded, inputs, cues), cues, update)
-    _resolve_phrases(folded, {i.name for i in inputs}, cues, update)
-    _check_choices(inputs, update)
+    resolve_phrases(folded, {i.name for i in inputs}, cues, update)
+    check_choices(inputs, update)
     return update

@@ -62,7 +62,8 @@ _FACTS = (
          assume="假定卖方（算力平台或数据集提供企业）位于光明区内。"),
     Fact("case_count", "count", "“垂类模型”或“垂类数据集”已形成的应用案例个数"),
     Fact("dataset_fee_yuan", "money", "当年向区内企业购买数据集的实际费用（元）"),
-    Fact("recognition_level", "choice", "认定级别：national国家级 / provincial省级 / municipal市级", dict(_LEVELS)),
+    Fact("recognition_level", "choice", "认定级别：national国家级 / provincial省级 / municipal市级 / district区级",
+         {**_LEVELS, "district": ("区", "区级")}),  # district: outside (五) and (十), ruled out with the reason
     Fact("revenue_yuan", "money", "企业年度营业收入（元）"),
     Fact("previous_award_yuan", "money", "此前已享受的营业收入达标奖励金额（元），用于按差额补足",
          assume="假定此前未享受过营业收入达标奖励。"),

@@ -100,6 +100,10 @@ def dataset_purchase(c: Calc) -> None:
 def demo_project(c: Calc) -> None:
     """（五）One-off award for AI application demonstration projects.
 
-    国家、省、市认定的人工智能应用示范项目，一次性奖励最高50万元（三级同一上限）。
+    国家、省、市认定的人工智能应用示范项目，一次性奖励最高50万元（三级同一上限）；
+    区级认定不在其列。
     """
+    if c["recognition_level"] == "district":
+        c.fail("区级认定的示范项目不在奖励范围：本条只奖励国家、省、市认定的人工智能应用示范项目")
+        return
     c.bound_only("cap")

@@ -53,8 +53,11 @@ def software_park(c: Calc) -> None:
     """（十）Award to the operator of a park recognised as a famous software park.
 
     被认定为国家级、省级、市级软件名园（基地）的，分别奖励园区运营单位120万、
-    80万、60万元。
+    80万、60万元；区级认定不在其列。
     """
+    if c["recognition_level"] == "district":
+        c.fail("区级认定的园区不在奖励范围：本条只奖励被认定为国家级、省级、市级软件名园（基地）的园区")
+        return
     c.set_amount(c.param(c["recognition_level"]), "exact")
 
 

@@ -362,3 +362,166 @@ def test_a_tier_asked_about_is_not_a_fact(text):
 
 def test_a_tier_of_the_enterprise_itself_is_a_fact():
     assert facts("我们营收达到5亿的奖励是多少", MILESTONE) == {"revenue_yuan": 500_000_000}
+
+
+SCALE_UP = [Spec("first_in_survey", "bool"), Spec("growth_percent", "percent")]
+
+
+def all_inputs():
+    from rules import engine
+
+    return [i for item in engine.list_items() for i in item.inputs]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("首次纳入一套表以后，第二年营收下降了3%，还能拿10万吗", {"first_in_survey": True, "growth_percent": -3.0}),
+    ("次年营收负增长2%", {"growth_percent": -2.0}),
+    ("营收同比减少5%", {"growth_percent": -5.0}),
+    ("下滑了8%", {"growth_percent": -8.0}),
+    ("增长了-3%", {"growth_percent": -3.0}),
+    ("增长25%", {"growth_percent": 25.0}),
+    ("营收比去年少了百分之十", {"growth_percent": -10.0}),
+    ("营收没有下降，增长了6%", {"growth_percent": 6.0}),
+    ("增速降到3%", {"growth_percent": 3.0}),
+])
+def test_a_fall_is_a_negative_growth(text, expected):
+    assert facts(text, SCALE_UP) == expected
+    assert facts(text, all_inputs())["growth_percent"] == expected["growth_percent"]
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("投资机构没有在区里备案，融了2000万", VC, {"vc_investment_yuan": 20_000_000, "vc_registered": False}),
+    ("投资机构未在区主管部门备案", VC, {"vc_registered": False}),
+    ("投资机构还没去区里备案", VC, {"vc_registered": False}),
+    ("备案还没做", VC, {"vc_registered": False}),
+    ("活动没有事先备案", EVENT, {"pre_registered": False}),
+    ("活动未经备案", EVENT, {"pre_registered": False}),
+    ("活动没在区里备案", EVENT, {"pre_registered": False}),
+    ("投资机构在区里备案了", VC, {"vc_registered": True}),
+    ("投资机构是否在区里备案有影响吗", VC, {}),
+    ("有没有在区里备案都行吗", VC, {}),
+    ("没经过区政府同意", [Spec("district_approved", "bool")], {"district_approved": False}),
+    ("未获区政府同意", [Spec("district_approved", "bool")], {"district_approved": False}),
+    ("区政府还没同意", [Spec("district_approved", "bool")], {"district_approved": False}),
+    ("经区政府同意建设", [Spec("district_approved", "bool")], {"district_approved": True}),
+    ("还没纳入一套表", SCALE_UP, {"first_in_survey": False}),
+    ("尚未纳入一套表", SCALE_UP, {"first_in_survey": False}),
+    ("早就纳入一套表了", SCALE_UP, {"first_in_survey": False}),
+    ("是不是首次纳入一套表", SCALE_UP, {}),
+])
+def test_a_negation_reaches_across_a_short_adverbial(text, inputs, expected):
+    assert facts(text, inputs) == expected
+
+
+DATASET = [Spec("dataset_fee_yuan", "money"), Spec("in_district", "bool")]
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("向深圳南山的算力平台买算力", COMPUTE, False),
+    ("在区外平台买的", COMPUTE, False),
+    ("光明区外的平台", COMPUTE, False),
+    ("外区的平台", COMPUTE, False),
+    ("市里其他区的平台", COMPUTE, False),
+    ("宝安的数据公司买的数据集", DATASET, False),
+    ("从东莞买的算力", COMPUTE, False),
+    ("平台在南山", COMPUTE, False),
+    ("我们是光明的企业，从南山的平台买算力", COMPUTE, False),
+    ("区内的平台", COMPUTE, True),
+    ("光明的平台", COMPUTE, True),
+    ("本区的数据公司", DATASET, True),
+    ("我们是南山的企业，想从光明的平台买算力", COMPUTE, True),
+    ("没在区外的平台买", COMPUTE, True),
+])
+def test_the_sellers_place(text, inputs, expected):
+    assert facts(text, inputs)["in_district"] is expected
+
+
+def test_a_bare_place_of_the_buyer_says_nothing_of_the_seller():
+    assert facts("我们在光明，算力一年花了300万", COMPUTE) == {"compute_fee_yuan": 3_000_000}
+
+
+def test_other_districts_are_not_the_municipal_level():
+    assert "funding_level" not in facts("市里其他区的平台", all_inputs())
+
+
+DEMO = [Spec("demo_project", "bool"),
+        Spec("recognition_level", "choice", choices=("national", "provincial", "municipal", "district"))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("区级认定的人工智能示范项目有奖励吗", "district"),
+    ("区里认定的示范项目", "district"),
+    ("光明区认定的应用示范项目", "district"),
+    ("国家级示范项目", "national"),
+    ("区里认定过，后来又被评为省级示范项目", "provincial"),  # the highest level counts
+])
+def test_recognition_level_includes_the_district(text, expected):
+    assert facts(text, DEMO) == {"demo_project": True, "recognition_level": expected}
+
+
+def test_district_recognition_is_ruled_out_by_the_engine():
+    from rules import engine
+
+    level = facts("区级认定的人工智能示范项目有奖励吗", engine.get_item("demo_project").inputs)
+    assert level["recognition_level"] == "district"
+    assert engine.compute("demo_project", level).eligible is False
+    assert engine.compute("software_park", {"recognition_level": "district"}).eligible is False
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("那省级的600万呢？", TECH, {"funding_yuan": 6_000_000, "funding_level": "provincial"}),
+    ("那国家级的1000万呢", TECH, {"funding_yuan": 10_000_000, "funding_level": "national"}),
+    ("要是市里的300万呢？", TECH, {"funding_yuan": 3_000_000, "funding_level": "municipal"}),
+    ("那市里的3000万呢", CORE, {"city_funding_yuan": 30_000_000}),
+    ("那如果是1000平米呢", RENT, {"area_m2": 1000.0}),
+    ("如果租1500平米呢", RENT, {"area_m2": 1500.0}),
+    ("要是在其他园区呢", RENT, {"park_type": "other"}),
+    ("要是营收3亿呢", MILESTONE, {"revenue_yuan": 300_000_000}),
+    ("要是租1000平米？", RENT, {"area_m2": 1000.0}),
+])
+def test_a_follow_up_replaces_a_value(text, inputs, expected):
+    assert facts(text, inputs) == expected
+
+
+@pytest.mark.parametrize("text", ["那如果是1000平米呢", "要是营收3亿呢", "那省级的600万呢？", "要是租1000平米？"])
+def test_a_supposition_is_not_a_claim(text):
+    from assistant.facts import is_claim
+    from assistant.quantities import extract_quantities
+
+    assert not any(is_claim(text, q) for q in extract_quantities(text))
+
+
+@pytest.mark.parametrize("text", ["听说补贴是1000万", "上市奖励是不是5000万", "补贴是1亿", "如果补贴是1亿？"])
+def test_hearsay_about_the_policy_stays_a_claim(text):
+    from assistant.facts import is_claim
+    from assistant.quantities import extract_quantities
+
+    assert [q for q in extract_quantities(text) if is_claim(text, q)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("营收首次达到5000万奖励多少？", 50_000_000),
+    ("营收达到1亿的话能拿多少", 100_000_000),
+    ("如果营收到了5亿", 500_000_000),
+    ("营收做到2亿能拿多少", 200_000_000),
+])
+def test_the_enterprises_figure_in_a_question_about_the_award(text, expected):
+    assert facts(text, MILESTONE) == {"revenue_yuan": expected}
+
+
+@pytest.mark.parametrize("text", ["营收达到1亿以上奖励多少", "增速超过10%叠加奖励多少"])
+def test_a_tier_with_a_threshold_word_stays_a_tier(text):
+    assert facts(text, [Spec("growth_percent", "percent")] + MILESTONE) == {}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("去年担保费一共140万", 1_400_000),
+    ("担保费总共一百四十万", 1_400_000),
+])
+def test_a_total_said_of_a_fee_is_the_fee(text, expected):
+    assert facts(text, [Spec("guarantee_fee_yuan", "money")]) == {"guarantee_fee_yuan": expected}
+
+
+@pytest.mark.parametrize("text", ["首次入统", "首次纳统", "刚纳入统计", "新纳入规上统计", "今年刚纳入一套表"])
+def test_first_in_survey_phrasings(text):
+    assert facts(text, SCALE_UP)["first_in_survey"] is True  # "规上统计" also says above_scale

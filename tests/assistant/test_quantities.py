@@ -201,3 +201,10 @@ def test_colloquial_amounts(text, kind, value, approx):
 def test_colloquial_tails_leave_other_readings_alone(text, expected):
     assert [(q.kind, q.value) for q in extract_quantities(text)] == expected
     assert not any(q.approx for q in extract_quantities(text))
+
+
+@pytest.mark.parametrize("text, value", [("下降了3%", 3.0), ("负增长2%", 2.0), ("增长了-3%", -3.0), ("负3%", -3.0)])
+def test_a_minus_sign_belongs_to_the_number_a_fall_word_does_not(text, value):
+    # The sign of "下降了3%" is the fact reader's business (assistant.facts), not the number's.
+    q = one(text)
+    assert (q.kind, q.value) == ("percent", value)

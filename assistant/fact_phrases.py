@@ -1,0 +1,94 @@
+"""Yes/no answers and choices of one user turn, by phrase (the ``flags`` and ``choices`` of the cue table).
+
+A phrase found anywhere in the turn sets its fact ("规上" → above_scale True). A negator before it
+flips a flag or gives a choice's ``negated`` value; a question word before it ("是不是规上") makes it
+count for nothing. Both reach across a short adverbial (the table's ``negation_gap``): "没有在区里
+备案", "未获区政府同意", "有没有在区里备案". A flag's ``bare`` phrases ("备案", "纳入一套表") name the
+act itself and count only when negated. ``assistant.facts.extract_facts`` calls ``resolve_phrases``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_BARE = object()  # value marker of a bare phrase
+_CLAUSE = re.compile(r"[，。；！？,;!?\n]")
+_REACH = 16  # characters before a phrase searched for its negator or question word
+
+
+def compile_phrases(data: dict, compile_: Any) -> None:
+    """Compile the flags and choices of the raw cue table in place (``compile_`` expands macros)."""
+    gap = data["negation_gap"]
+    data["negated_before"] = re.compile(f"{data['negators']}{gap}$")
+    data["asked_before"] = re.compile(f"{data['questions']}{gap}$")
+    for spec in data["flags"].values():
+        spec["values"] = {True: spec.pop("true"), False: spec.pop("false")}
+        if spec.get("bare"):
+            spec["values"][_BARE] = spec.pop("bare")
+    for spec in [*data["flags"].values(), *data["choices"].values()]:
+        spec["values"] = {v: [compile_(p) for p in ps] for v, ps in spec["values"].items()}
+
+
+def _phrase_matches(text: str, values: dict) -> list[tuple[int, int, Any]]:
+    """Non-overlapping phrase matches (start, end, value), longest first."""
+    found = sorted(((m.start(), m.end(), v) for v, ps in values.items() for p in ps for m in p.finditer(text)),
+                   key=lambda t: (t[0] - t[1], t[0]))
+    kept: list[tuple[int, int, Any]] = []
+    for s, e, v in found:
+        if all(e <= ks or s >= ke for ks, ke, _ in kept):
+            kept.append((s, e, v))
+    return kept
+
+
+def _lead(text: str, start: int) -> str:
+    """The text of the phrase's clause before it (at most ``_REACH`` characters)."""
+    before = text[max(0, start - _REACH):start]
+    cut = [m.end() for m in _CLAUSE.finditer(before)]
+    return before[cut[-1]:] if cut else before
+
+
+def _stated_values(text: str, spec: dict, cues: dict, negated: Any) -> list[Any]:
+    """Values a flag or choice is given in the turn, with negations and questions applied."""
+    out = []
+    for s, _, value in _phrase_matches(text, spec["values"]):
+        before = _lead(text, s)
+        if cues["asked_before"].search(before):
+            continue
+        is_negated = bool(cues["negated_before"].search(before))
+        if value is _BARE:
+            if not is_negated:
+                continue
+            value = True
+        if is_negated:
+            value = negated(value)
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def resolve_phrases(text: str, asked: set[str], cues: dict, update: Any) -> None:
+    """Set the flags and choices ``text`` states on ``update`` (a ``FactUpdate``); report contradictions."""
+    flags = {n: (s, lambda v: not v) for n, s in cues["flags"].items()}
+    choices = {n: (s, lambda v, s=s: s.get("negated") if s.get("negated") != v else None)
+               for n, s in cues["choices"].items()}
+    for name, (spec, negated) in {**flags, **choices}.items():
+        if spec.get("only_when_asked") and name not in asked:
+            continue
+        values = list(dict.fromkeys(_stated_values(text, spec, cues, negated)))
+        if spec.get("ordered") and values:
+            order = list(spec["values"])
+            values = [max(values, key=order.index)]
+        if len(values) == 1:
+            update.facts[name] = values[0]
+        elif values:
+            update.conflicts.append(f"关于{spec['label']}，您的说法前后不一致，请确认。")
+
+
+def check_choices(inputs: Iterable, update: Any) -> None:
+    """Drop a choice the item does not offer (the vocabulary and the item should agree)."""
+    for spec in inputs:
+        value = update.facts.get(spec.name)
+        if spec.type == "choice" and spec.choices and value is not None and value not in spec.choices:
+            del update.facts[spec.name]
