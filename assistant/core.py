@@ -258,7 +258,20 @@ class Assistant:
         from assistant.rules_turn import answer_rules_turn  # keeps this module short
 
         reply = answer_rules_turn(self, session, text, item, extra)
+        related = [self._item_citation(other) for other in self._tied_items(text, item)]
+        if related and reply.route == "rules":
+            reply.citations[1:1] = related
+            reply.answer += "\n\n" + compose.section("另见：", [compose.quote_line(c) for c in related])
         return self._guarded(session, reply)
+
+    def _tied_items(self, text: str, item: str) -> list[str]:
+        """Items of other articles that the turn names just as strongly ("独角兽" → (七) and (十三))."""
+        scored = self._score_items(text, self.items)
+        mine = {i: sc for sc, i in scored}.get(item)
+        clause = self.rules.get_item(item).clause
+        return [other for sc, other in scored
+                if mine is not None and abs(sc - mine) < 1e-9 and other != item
+                and self.rules.get_item(other).clause != clause][:2]
 
     def _article_citation(self, number: int) -> CitationOut:
         art = self.policy.article(number)

@@ -13,6 +13,7 @@ from assistant import compose, router
 from assistant.facts import extract_facts
 from assistant.quantities import format_yuan
 from assistant.session import CitationOut, Reply, Session
+from rules.facts import FACTS, plain_description
 
 log = logging.getLogger("assistant.rules")
 
@@ -48,8 +49,7 @@ def _citations(asst, result) -> list[CitationOut]:
 
 
 def _clarify_reply(spec, result, citations, extra) -> Reply:
-    inputs = {i.name: i for i in spec.inputs}
-    asks = [inputs[name].description if name in inputs else name for name in result.missing]
+    asks = [plain_description(name) if name in FACTS else name for name in result.missing]
     answer = compose.clarify_answer(result, asks, citations[:1], extra)
     return Reply(answer=answer, route="clarify", citations=citations[:1], missing=list(result.missing),
                  item=result.item, eligible=None)

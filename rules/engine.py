@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rules.calc import ASSUMED, USER, Calc, fmt
 from rules.errors import UnknownItem, UnknownProvision
-from rules.facts import FACTS, coerce
+from rules.facts import FACTS, choice_label, coerce
 from rules.items import REGISTRY, ItemDef
 from rules.model import ItemSpec, Provision, Result
 from rules.overlaps import annotate_overlaps
@@ -112,8 +112,9 @@ def _record_inputs(c: Calc, definition: ItemDef, given: dict[str, object]) -> No
         spec = spec_input.spec()
         if spec.name in given:
             value = given[spec.name]
-            c.step(f"{spec.description}：{fmt(value, spec.unit)}",
-                   value if spec.type == "money" else None, USER)
+            shown = choice_label(spec.name, value) if spec.type == "choice" else fmt(value, spec.unit)
+            head = spec.description.split("：", 1)[0] if spec.type == "choice" else spec.description
+            c.step(f"{head}：{shown}", value if spec.type == "money" else None, USER)
             if spec_input.condition and value is False:
                 c.fail(f"本项要求{spec_input.assumption.removeprefix('假定').rstrip('。')}，"
                        f"而您提供的是“否”")

@@ -131,6 +131,21 @@ def coerce(name: str, value: object) -> object:
     return _coerce_number(fact, value)
 
 
+def choice_label(name: str, value: object) -> str:
+    """The Chinese word for a choice value ("national" → "国家级"), as a person reads it."""
+    aliases = FACTS[name].choices.get(str(value), ())
+    return max(aliases, key=len) if aliases else str(value)
+
+
+def plain_description(name: str) -> str:
+    """The description without the codes of a choice ("认定级别（国家级、省级、市级、区级）")."""
+    fact = FACTS[name]
+    if fact.type != "choice":
+        return fact.description
+    head = fact.description.split("：", 1)[0]
+    return f"{head}（{'、'.join(choice_label(name, code) for code in fact.choices)}）"
+
+
 def accepted(fact: Fact) -> str:
     """Chinese description of the values fact ``fact`` accepts."""
     if fact.type == "bool":
