@@ -230,7 +230,7 @@ def _ask_endpoint(gr, assistant):
             turns = fmt.parse_history(history)
         except (TypeError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
-        return run_conversation(assistant, [*turns, question or ""])["turns"][-1]
+        return run_conversation(assistant, [*turns, question or ""], audit_earlier=False)["turns"][-1]
 
     return ask
 

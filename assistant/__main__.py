@@ -14,6 +14,9 @@ import sys
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from knowledge.errors import KnowledgeError
+from rules.errors import RulesError
+
 # Modules that contribute subcommands, in help order. A module that is not
 # there yet is skipped, so the CLI keeps working while packages grow.
 COMMAND_MODULES = ("knowledge.cli", "rules.cli", "assistant.cli", "assistant.audit")
@@ -44,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
+    except (KnowledgeError, RulesError) as exc:  # set-up problems with a message meant for the user
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         sys.stderr.close()
         return 0

@@ -64,8 +64,11 @@ class Assistant:
         """A fresh conversation."""
         return Session()
 
-    def respond(self, session: Session, text: Any) -> Reply:
-        """Answer one turn of ``session``; never raises for bad input."""
+    def respond(self, session: Session, text: Any, record: bool = True) -> Reply:
+        """Answer one turn of ``session``; never raises for bad input.
+
+        ``record=False`` keeps the turn out of the audit log (a replayed history).
+        """
         start = self.clock()
         try:
             reply = self._respond(session, text)
@@ -74,7 +77,7 @@ class Assistant:
         except Exception:  # a bug must cost one answer, not the conversation
             log.exception("turn failed")
             reply = self._failed_turn()
-        return self._finish(session, text, reply, start)
+        return self._finish(session, text, reply, start, record)
 
     def respond_stream(self, session: Session, text: Any) -> Iterator[str | Reply]:
         """Like ``respond``, for the web app: the LLM's text so far (str), then the final Reply.
@@ -102,11 +105,11 @@ class Assistant:
     def _failed_turn(self) -> Reply:
         return Reply(answer=compose.REPLIES["garbage"] + compose.REPLIES["scope"], route="smalltalk")
 
-    def _finish(self, session: Session, text: Any, reply: Reply, start: float) -> Reply:
+    def _finish(self, session: Session, text: Any, reply: Reply, start: float, record: bool = True) -> Reply:
         """Latency, the session's last route and the audit record of one answered turn."""
         reply.latency_ms = (self.clock() - start) * 1000.0
         session.last_route = reply.route
-        if self.audit is not None:
+        if self.audit is not None and record:
             self.audit.record(session, text if isinstance(text, str) else repr(text), reply)
         return reply
 

@@ -63,15 +63,24 @@ class _FixedMode:
         return self._retriever.search(query, k=k, mode=self._mode)
 
 
-def run_conversation(assistant: Assistant, turns: Iterable[Any], id: str | None = None) -> dict:
+def run_conversation(assistant: Assistant, turns: Iterable[Any], id: str | None = None,
+                     audit_earlier: bool = True) -> dict:
     """Answer every turn of one conversation in a fresh session.
+
+    Args:
+        assistant: the assistant.
+        turns: the user's turns, in order.
+        id: the conversation's id, copied into the row.
+        audit_earlier: False logs only the last turn (a client replaying its history).
 
     Returns:
         The final turn's reply fields plus ``id`` and ``turns`` (every turn's
         reply), i.e. one line of ``python -m assistant batch``.
     """
     session = assistant.new_session()
-    replies = [assistant.respond(session, turn).to_dict() for turn in list(turns) or [""]]
+    turns = list(turns) or [""]
+    replies = [assistant.respond(session, turn, record=audit_earlier or i == len(turns) - 1).to_dict()
+               for i, turn in enumerate(turns)]
     row = dict(replies[-1])
     row["id"] = id
     row["turns"] = replies

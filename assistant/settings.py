@@ -49,6 +49,10 @@ class Settings:
     llm_timeout: float = 20.0
     audit_db: Path | None = field(default=None)
 
+    def __post_init__(self) -> None:
+        if self.audit_db is None:  # the documented default: next to the index
+            object.__setattr__(self, "audit_db", Path(self.data_dir) / "audit.sqlite3")
+
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from the environment, falling back to the defaults."""

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -282,14 +283,35 @@ def _open_on_server(chunks: list[Chunk], embeddings: Embeddings, manifest: dict[
         store, reason = _server_store(client, embeddings, name, manifest, len(chunks))
         if reason:
             logger.warning("rebuilding the policy index on %s: %s", location, reason)
-            if reason != "missing":
-                client.delete_collection(name)
-            store = _chroma_store(client, embeddings, name, manifest)
-            _add_chunks(store, chunks)
+            store = _build_on_server(client, embeddings, name, manifest, chunks)
     except Exception as exc:  # network and server errors alike
         raise IndexUnavailable(location, f"无法使用 Chroma 服务（{type(exc).__name__}: {exc}）",
                                _FIX_SERVER) from exc
     return PolicyIndex(store, client, chunks, location)
+
+
+def _build_on_server(client: Any, embeddings: Embeddings, name: str, manifest: dict[str, Any],
+                     chunks: list[Chunk]) -> Any:
+    """Build under a private name, then rename into place.
+
+    Replicas starting together against an empty server each build their own
+    collection; the first to finish wins, the others drop theirs and reuse it,
+    so no replica deletes a collection another is still filling.
+    """
+    building = f"{name}-building-{uuid.uuid4().hex[:8]}"
+    store = _chroma_store(client, embeddings, building, manifest)
+    _add_chunks(store, chunks)
+    current, reason = _server_store(client, embeddings, name, manifest, len(chunks))
+    if reason is None:  # another replica finished first
+        client.delete_collection(building)
+        return current
+    if current is not None:
+        client.delete_collection(name)
+    try:
+        store._collection.modify(name=name)
+    except Exception:  # noqa: BLE001 - another replica renamed first: use theirs
+        client.delete_collection(building)
+    return _chroma_store(client, embeddings, name, None)
 
 
 def _server_store(client: Any, embeddings: Embeddings, name: str, manifest: dict[str, Any],

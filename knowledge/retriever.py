@@ -11,6 +11,8 @@ two of every ranking. The snippet is the article's best-scoring sentence.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from knowledge.lexical import BM25Index
 from knowledge.policy import Policy
 
 MODES = ("hybrid", "bm25", "dense")
+log = logging.getLogger("knowledge.retriever")
+MAX_QUERY_CHARS = 256  # embed at most this much of a question (a 2,000-character turn took ~2 s)
 RRF_K = 60          # the usual constant of reciprocal rank fusion
 CHUNKS_PER_ARTICLE = 2
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
@@ -55,10 +59,12 @@ class HybridRetriever:
         embeddings: The backend that embedded the index (used for queries).
     """
 
-    def __init__(self, policy: Policy, index: PolicyIndex, embeddings: Embeddings) -> None:
+    def __init__(self, policy: Policy, index: PolicyIndex, embeddings: Embeddings,
+                 reopen: Callable[[], PolicyIndex] | None = None) -> None:
         self.policy = policy
         self.index = index
         self.embeddings = embeddings
+        self._reopen = reopen
         self._chunks = index.chunks
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._owner = np.array([c.clause for c in self._chunks])
@@ -97,15 +103,34 @@ class HybridRetriever:
         return np.where(scores > 0, _ranks(scores), -1)
 
     def _dense_ranks(self, query: str) -> np.ndarray:
-        """Rank (0 = best) of every chunk by cosine similarity, from the Chroma store."""
-        vector = self.embeddings.embed_query(query)
-        # Ids only: fetching documents and metadata would triple the time of the query.
-        found = self.index.collection.query(query_embeddings=[vector], n_results=len(self._chunks),
-                                            include=["distances"])
+        """Rank (0 = best) of every chunk by cosine similarity, from the Chroma store.
+
+        A store that fails mid-run (deleted or corrupted) is reopened once, which
+        rebuilds it; if that fails too, the dense side ranks nothing and the
+        answer rests on BM25 alone.
+        """
+        vector = self.embeddings.embed_query(query[:MAX_QUERY_CHARS])
+        try:
+            found = self._query(vector)
+        except Exception as exc:  # noqa: BLE001 - any store failure: reopen, else BM25 only
+            log.warning("the policy index failed (%s); reopening it", exc)
+            try:
+                if self._reopen is None:
+                    raise
+                self.index = self._reopen()
+                found = self._query(vector)
+            except Exception as again:  # noqa: BLE001
+                log.error("the policy index is unavailable (%s); answering from BM25 alone", again)
+                return np.full(len(self._chunks), -1)
         ranks = np.full(len(self._chunks), -1)
         for rank, chunk_id in enumerate(found["ids"][0]):
             ranks[self._position[chunk_id]] = rank
         return ranks
+
+    def _query(self, vector: list[float]) -> dict:
+        # Ids only: fetching documents and metadata would triple the time of the query.
+        return self.index.collection.query(query_embeddings=[vector], n_results=len(self._chunks),
+                                           include=["distances"])
 
     def _per_article(self, fused: np.ndarray, best_possible: float) -> list[Hit]:
         """Aggregate chunk scores per article; snippet = the article's best sentence."""
@@ -156,5 +181,7 @@ def build_retriever(policy: Policy, embedding: str = DEFAULT_EMBEDDING,
         EmbeddingUnavailable: the embedding model cannot be loaded.
     """
     embeddings = make_embeddings(embedding)
-    index = open_index(policy, embeddings, Path(data_dir), chroma_host, chroma_port)
-    return HybridRetriever(policy, index, embeddings)
+    def reopen() -> PolicyIndex:
+        return open_index(policy, embeddings, Path(data_dir), chroma_host, chroma_port)
+
+    return HybridRetriever(policy, reopen(), embeddings, reopen=reopen)
