@@ -145,7 +145,8 @@ class Assistant:
         item = self._pick_item(text, session, article)
         if article is None and router.asks_overview(text) and wants_overview(self, text, item):
             return self._guarded(session, answer_overview(self, session, text, extra))
-        several = several_items(self, session, text) if article is None else []
+        several = several_items(self, session, text) if article is None and (
+            item is None or router.contains_any(text, router.SEVERAL_WORDS)) else []
         if several:
             return self._guarded(session, answer_several(several, extra))
         topic = self._topic(text) if article is None else None

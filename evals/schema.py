@@ -66,6 +66,8 @@ class Case:
         """Whether the final turn should be declined as out of scope; None when the case does not say."""
         routes = self.expected_routes()
         if routes:
+            if "out_of_scope" in routes and len(routes) > 1:
+                return None  # declining is one acceptable answer among others: not counted
             return routes == ("out_of_scope",)
         return True if self.category == "out_of_scope" else None
 
