@@ -30,6 +30,8 @@ log = logging.getLogger("assistant")
 
 INJECTION = ("忽略以上", "忽略之前", "忽略前面", "忽略所有", "无视以上", "无视之前", "ignore previous",
              "ignore all", "ignore the above", "system prompt", "系统提示", "你现在是", "扮演", "越狱")
+CLAIM_KINDS = ("money", "percent", "years", "months", "rate_per_m2_month", "rate_per_m2", "count", "area")
+NAMED_SCORE = 3  # keyword characters that name an item clearly (小巨人, 独角兽, 担保费)
 RELATED_SCORE = 0.75  # a retrieved article is shown as related when it scores this share of the best
 WHICH_ITEM_MAX_CHARS = 20  # "能补多少钱？": short amount questions naming no item get "which one?"
 POLICY_OVERLAP = 4  # distinct policy bigrams that put an unmatched question in scope
@@ -145,8 +147,9 @@ class Assistant:
         item = self._pick_item(text, session, article)
         if article is None and router.asks_overview(text) and wants_overview(self, text, item):
             return self._guarded(session, answer_overview(self, session, text, extra))
-        several = several_items(self, session, text) if article is None and (
-            item is None or router.contains_any(text, router.SEVERAL_WORDS)) else []
+        several = []
+        if article is None and (item is None or router.contains_any(text, router.SEVERAL_WORDS)):
+            several = several_items(self, session, text) or self._named_together(session, text)
         if several:
             return self._guarded(session, answer_several(several, extra))
         topic = self._topic(text) if article is None else None
@@ -155,7 +158,10 @@ class Assistant:
         if article is not None:
             return self._lookup_reply(session, text, extra, [self._article_citation(article)], whole=True)
         if topic is not None:
-            return self._lookup_reply(session, text, extra, [self._focus_citation(topic, text)])
+            citations = [self._focus_citation(topic, text)]
+            if router.strong_topic(text):  # "…两个奖能同时拿吗": the stacking rule, then the awards named
+                citations += [self._item_citation(i) for i in self._named_items(text) if i]
+            return self._lookup_reply(session, text, extra, citations)
         if item is None and session.item and router.asks_source(text):
             return self._lookup_reply(session, text, extra, [self._item_citation(session.item)], item=session.item)
         if item is not None:
@@ -268,6 +274,26 @@ class Assistant:
             reply.answer += "\n\n" + compose.section("另见：", [compose.quote_line(c) for c in related])
         return self._guarded(session, reply)
 
+    def _named_together(self, session: Session, text: str) -> list:
+        """Two awards of different articles asked in one breath ("新引进能拿多少，入选榜单又能拿多少")."""
+        if not (router.asks_amount(text) and router.contains_any(text, router.SEVERAL_WORDS)):
+            return []
+        named = self._named_items(text, limit=2)
+        if len(named) < 2:
+            return []
+        results = [self.rules.compute(i, {**session.facts, **self._facts_for(text, i)}) for i in named]
+        return [r for r in results if r.eligible is not False and not r.missing]
+
+    def _named_items(self, text: str, limit: int = 3) -> list[str]:
+        """Items the turn names clearly (keyword score ≥ 3), one per article, best first."""
+        seen, named = set(), []
+        for score, item in self._score_items(text, self.items):
+            clause = self.rules.get_item(item).clause
+            if score >= NAMED_SCORE and clause not in seen:
+                seen.add(clause)
+                named.append(item)
+        return named[:limit]
+
     def _tied_items(self, text: str, item: str) -> list[str]:
         """Items of other articles that the turn names just as strongly ("独角兽" → (七) and (十三))."""
         scored = self._score_items(text, self.items)
@@ -344,7 +370,7 @@ class Assistant:
                       whole: bool = False, item: str | None = None) -> Reply:
         extra = extra + self.corrections(text, citations[0].clause)
         notes = []
-        if router.asks_amount(text) and not _has_money(citations[0].quote):
+        if router.asks_how_much(text) and not _has_money(citations[0].quote):
             notes.append(compose.REPLIES["no_amount"])
         answer = compose.lookup_answer(citations, extra, whole_article=whole, notes=notes)
         session.item = item
@@ -367,7 +393,9 @@ class Assistant:
         """
         if not router.asserts(text):
             return []
-        claimed = [q for q in self.claims(text) if not (q.kind == "years" and q.value == 1)]
+        own = {v for v in (facts or {}).values() if isinstance(v, int | float) and not isinstance(v, bool)}
+        claimed = [q for q in extract_quantities(text)
+                   if q.kind in CLAIM_KINDS and q.value not in own and not _is_reference(q)]
         article = AllowedNumbers.from_sources([self.policy.article(clause).text])
         if not any(not article.supports(q) for q in claimed):
             return []
@@ -410,3 +438,8 @@ def _overlap(sentence: str, text: str) -> int:
 
 def _has_money(text: str) -> bool:
     return any(q.kind == "money" for q in extract_quantities(text))
+
+
+def _is_reference(q) -> bool:
+    """"一年", "两个奖": words that count things rather than state a figure of the policy."""
+    return (q.kind == "years" and q.value == 1) or (q.kind == "count" and q.value <= 2)

@@ -32,7 +32,7 @@ OVERVIEW_SIGNALS = tuple(_VOCAB["overview_signals"])
 STRONG_TOPIC_WORDS = tuple(_VOCAB["strong_topic_words"])
 THANKS = tuple(_VOCAB["thanks"])
 SUBSIDY_WORDS = ("补", "奖", "资助", "贴", "扶持", "钱", "给")
-SEVERAL_WORDS = ("分别", "各能", "各自", "各项", "一共", "总共", "合计", "加起来", "都能", "哪些", "还有什么")
+SEVERAL_WORDS = ("分别", "各能", "各自", "各项", "都能", "哪些", "还有什么", "又能", "又可以", "以及")
 BYE = tuple(_VOCAB["bye"])
 ASSERTIONS = tuple(_VOCAB["assertions"])
 TOTAL_PATTERN = re.compile(r"(一共|总共|合计|累计|加起来|总计|三年下来|3年下来)[^，。？！?!]{0,8}(多少|几万|几百万)")
@@ -165,9 +165,18 @@ def wants_total(text: str) -> bool:
     return bool(TOTAL_PATTERN.search(text))
 
 
+CONFIRM_END = re.compile(r"(吗|吧|么|嘛|对不对|是不是|没错)[？?。！!\s]*$")
+HOW_MUCH = ("多少", "金额", "几万", "几百万", "给多少", "补多少")
+
+
 def asserts(text: str) -> bool:
-    """Hearsay or a request to confirm ("听说…", "…对吗", "…是吧")."""
-    return contains_any(text, ASSERTIONS)
+    """Hearsay or a request to confirm ("听说…", "…对吗", "…是5年吗")."""
+    return contains_any(text, ASSERTIONS) or bool(CONFIRM_END.search(text))
+
+
+def asks_how_much(text: str) -> bool:
+    """A question for a figure ("多少"), not for a yes/no."""
+    return contains_any(text, HOW_MUCH)
 
 
 def strong_topic(text: str) -> bool:

@@ -196,3 +196,34 @@ def test_a_figure_for_the_current_item_keeps_it(asst):
     replies = ask(asst, "买算力有补贴吗", "我们在区内算力平台一年花了800万")
     assert replies[0]["route"] == "clarify" and replies[0]["missing"] == ["compute_fee_yuan"]
     assert replies[1]["route"] == "rules" and replies[1]["amount_yuan"] == 2000000  # 30% of 800万, capped at 200万
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "right"),
+    [("举办活动补贴是按费用的30%给吧", 17, "50%"), ("租金补贴可以连续补5年是吗", 11, "3年"),
+     ("IPO成功上市后的那笔奖励是500万吗", 14, "300万元")],
+)
+def test_a_wrong_rate_or_duration_is_corrected_with_the_right_sentence(asst, question, clause, right):
+    reply = ask(asst, question)[0]
+    assert reply["citations"][0]["clause"] == clause
+    assert "更正" in reply["answer"] and right in reply["answer"].split("更正", 1)[1]
+    assert_grounded(asst, [question], reply)
+
+
+def test_stacking_question_cites_the_rule_and_the_awards_named(asst):
+    reply = ask(asst, "小巨人的两个奖能同时拿吗")[0]
+    assert [c["clause"] for c in reply["citations"]][:1] == [19]
+    assert {7, 13} <= {c["clause"] for c in reply["citations"]}
+    assert "更正" not in reply["answer"]
+
+
+def test_two_awards_asked_together_are_both_answered(asst):
+    turns = ["独角兽企业新引进能拿多少，入选深圳独角兽榜单又能拿多少"]
+    reply = ask(asst, *turns)[0]
+    assert "500万元" in reply["answer"] and "1000万元" in reply["answer"]
+    assert_grounded(asst, turns, reply)
+
+
+@pytest.mark.parametrize("question", ["个人租房补贴怎么申请？我是刚毕业来光明的", "人才落户深圳需要什么条件"])
+def test_personal_matters_are_declined(asst, question):
+    assert ask(asst, question)[0]["route"] == "out_of_scope"
