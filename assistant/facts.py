@@ -13,7 +13,9 @@ Readings beyond the nearest cue word:
 - a policy tier asked about ("增速超过10%的叠加奖励") is no fact, the enterprise's own figure in a
   question is ("营收首次达到5000万奖励多少", "要是营收3亿呢");
 - a fall is a negative number ("营收下降了3%", "负增长2%" → growth_percent -3, -2);
-- "八百多平", "一个多亿" are read as the round number with a note that it is a lower bound.
+- "八百多平", "一个多亿" are read as the round number with a note that it is a lower bound;
+- a bare level reached ("那如果到了1.5亿呢") fills the item's main input of its kind, not an award
+  already received; an area right after the item's name ("租金补贴 800平") is the enterprise's.
 
 The words that tie a number or a phrase to a fact are data: ``assistant/data/fact_cues.yaml``
 (its header explains the format); flags and choices are read by ``assistant.fact_phrases``.
@@ -81,10 +83,11 @@ def load_cues(path: Path = CUES_PATH) -> dict:
     def compile_(pattern: str) -> re.Pattern:
         return re.compile(macro.sub(lambda m: macros[m.group()], pattern) if macro else pattern)
 
-    for key in ("claims_before", "award_words", "claims_after", "hypothetical", "monthly_before",
+    for key in ("claims_before", "award_words", "level_before", "claims_after", "hypothetical", "monthly_before",
                 "monthly_after", "threshold_after", "tier_before", "tier_after", "first_person",
                 "past_before", "past_after", "received"):
         data[key] = compile_(data[key])
+    data["topic_before"] = re.compile(f"{data['award_words'].pattern}\\s*$")
     for spec in data["quantities"].values():
         for key in ("cues", "weak", "negative"):
             spec[key] = [compile_(p) for p in spec.get(key, [])]
@@ -157,9 +160,15 @@ def _monthly_note(cues: dict, fact: str, q: Quantity, before: str, after: str) -
     return yearly, f"已将每月的{spec['label']}“{q.raw}”按12个月折算为每年{format_yuan(yearly)}。"
 
 
-def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str]) -> tuple[str | None, str]:
-    """The only open input of the number's kind, else the kind's default fact."""
+def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str], before: str) -> tuple[str | None, str]:
+    """The only open input of the number's kind, else the kind's default fact.
+
+    A level reached ("那如果到了1.5亿呢") is the item's own figure, not an award already received: the
+    ``received`` inputs are left out then.
+    """
     open_ = [i.name for i in inputs if i.type == q.kind and i.name not in taken]
+    if len(open_) > 1 and cues["level_before"].search(before):
+        open_ = [n for n in open_ if not cues["quantities"].get(n, {}).get("received")]
     if len(open_) == 1:
         spec = cues["quantities"].get(open_[0], {})
         label = next((i.description for i in inputs if i.name == open_[0]), "") or spec.get("label", open_[0])
@@ -168,7 +177,9 @@ def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str]) -> tuple[
     return (default[0], "") if default and not open_ else (None, "")
 
 
-def _is_claim(cues: dict, before: str, after: str) -> bool:
+def _is_claim(cues: dict, before: str, after: str, kind: str = "") -> bool:
+    if kind in cues["unawarded_kinds"] and cues["topic_before"].search(before):
+        return False  # "租金补贴 800平": the item named as the topic, then the enterprise's area
     if cues["claims_before"].search(before.rstrip()):
         return True
     if cues["claims_after"].match(after) and not cues["hypothetical"].search(before):
@@ -187,7 +198,7 @@ def is_claim(text: str, q: Quantity) -> bool:
     Such a number is not a fact about the enterprise, and the number guard does not let an answer
     repeat it on the user's word.
     """
-    return _is_claim(load_cues(), *_clause(text, q))
+    return _is_claim(load_cues(), *_clause(text, q), q.kind)
 
 
 def _own_part(before: str, after: str, q: Quantity, prev: Quantity | None, nxt: Quantity | None) -> tuple[str, str]:
@@ -230,7 +241,7 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
         if q.kind not in kinds:
             continue
         before, after = _clause(text, q)
-        if _is_claim(cues, before, after) or _is_tier(cues, before, after):
+        if _is_claim(cues, before, after, q.kind) or _is_tier(cues, before, after):
             continue
         own = _own_part(before, after, q, quantities[n - 1] if n else None,
                         quantities[n + 1] if n + 1 < len(quantities) else None)
@@ -241,7 +252,7 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
     for fact, q, before, after in cued + bare:
         note = ""
         if fact is None:
-            fact, note = _bare_fact(cues, q, inputs, taken)
+            fact, note = _bare_fact(cues, q, inputs, taken, before)
         if fact:
             value, monthly = _monthly_note(cues, fact, _signed(cues, fact, q, before, after), before, after)
             threshold = bool(cues["threshold_after"].match(after))

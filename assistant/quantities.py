@@ -19,8 +19,10 @@ Kinds:
 
 Colloquial amounts: "3个亿" / "两个亿" are 亿; "2万5千平方米" and "2万5平米" are 25000 ("3万5" is
 35000, the digit after 万/亿 standing for the next unit down unless a count or year unit follows);
-"八百多平", "100多万", "一个多亿" give the round number (800, 100万, 1亿) with ``approx`` set — a
-lower bound, which fact extraction passes on with a note. "十几万" is left unread.
+"30w" / "350W" are 万 and "5k元" 千 (internet shorthand, right after a digit and before no other
+letter: "web", "wifi" stay words); "八百多平", "100多万", "一个多亿" give the round number (800,
+100万, 1亿) with ``approx`` set — a lower bound, which fact extraction passes on with a note.
+"十几万" is left unread.
 
 Chinese numerals go through ``cn2an``; its quirks are guarded here: a lone multiplier ("百",
 "千万"), digit strings ("两两" → 22) and "一点五亿" are handled before or instead of calling it,
@@ -57,12 +59,12 @@ _CN_NUM = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"
 _NUMBER = re.compile(
     r"(?P<neg>(?<![0-9.])(?<![0-9.] )-|负)?(?P<pct>百分之)?(?:"
     r"(?P<ar>(?<![A-Za-z0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)"
-    r"(?P<mult>千万|百万|十万|万亿|亿|万|千|百)?"
+    r"(?P<mult>千万|百万|十万|万亿|亿|万|千|百|[wWkK](?![A-Za-z]))?"
     rf"|(?P<cn>{_CN_NUM}))"
     # Colloquial tails: "2万5千" / "2万5" (the next unit down), "3个亿", "一个多亿", "八百多", "100多万".
     r"(?:(?<=[万亿])(?P<sub>[1-9])(?:(?P<submult>千万|千)|(?![0-9.年个月日号家项次件名位款套%]))"
     r"|个(?P<gapprox>多)?(?P<gmult>亿)"
-    r"|(?P<approx>多)(?!少)(?P<amult>千万|百万|十万|亿|万|千|百)?)?")
+    r"|(?P<approx>多)(?!少)(?P<amult>千万|百万|十万|亿|万|千|百|[wWkK](?![A-Za-z]))?)?")
 _M2 = r"(?:平方米|平米|㎡|m²|m2|平)"
 _UNIT = re.compile(
     r" ?(?:"
@@ -78,6 +80,7 @@ _RANGE = re.compile(r" ?[-~～—–至到] ?")
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6,
                 "千万": 10**7, "亿": 10**8, "万亿": 10**12}
 _BIG = ("万", "亿")
+_LATIN = {"w": "万", "W": "万", "k": "千", "K": "千"}  # "30w", "5k元": internet shorthand, after a digit
 _NEXT_DOWN = {"万": "千", "亿": "千万", "十万": "万", "百万": "十万", "千万": "百万"}
 
 
@@ -191,7 +194,7 @@ def _number_value(m: re.Match) -> tuple[Decimal, str] | None:
         digits = m["ar"].replace(",", "")
         if len(digits) > _MAX_DIGITS:
             return None
-        mult = m["mult"] or ""
+        mult = _LATIN.get(m["mult"] or "", m["mult"] or "")
         value = Decimal(digits) * _MULTIPLIERS.get(mult, 1)
     else:
         run = m["cn"].rstrip("点")
@@ -201,7 +204,7 @@ def _number_value(m: re.Match) -> tuple[Decimal, str] | None:
         mult = next((b for b in ("万亿", "亿", "万") if run.endswith(b)), "")
     if m["sub"] and (step := m["submult"] or _NEXT_DOWN.get(mult)):
         value += int(m["sub"]) * _MULTIPLIERS[step]  # "2万5千", "2万5" → 25000; "1亿5" → 1.5亿
-    tail = m["gmult"] or m["amult"]
+    tail = m["gmult"] or _LATIN.get(m["amult"] or "", m["amult"])
     if tail:
         value, mult = value * _MULTIPLIERS[tail], tail  # "3个亿", "100多万"
     return (-value if m["neg"] else value), mult

@@ -525,3 +525,103 @@ def test_a_total_said_of_a_fee_is_the_fee(text, expected):
 @pytest.mark.parametrize("text", ["首次入统", "首次纳统", "刚纳入统计", "新纳入规上统计", "今年刚纳入一套表"])
 def test_first_in_survey_phrasings(text):
     assert facts(text, SCALE_UP)["first_in_survey"] is True  # "规上统计" also says above_scale
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("实际一年租金只交了30w", RENT, {"actual_rent_yuan": 300_000}),
+    ("买算力花了350w", COMPUTE, {"compute_fee_yuan": 3_500_000}),
+    ("贷款利息 3w", LOAN, {"interest_yuan": 30_000}),
+    ("营收50w", MILESTONE, {"revenue_yuan": 500_000}),
+    ("贷款利息一年5k元", LOAN, {"interest_yuan": 5000}),
+    ("融资500W", VC, {"vc_investment_yuan": 5_000_000}),
+    ("用了10张GPU做AI，营收3000w", MILESTONE, {"revenue_yuan": 30_000_000}),
+])
+def test_internet_shorthand_amounts(text, inputs, expected):
+    assert facts(text, inputs) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("普通产业园（不是区里认定的专业园），租了两千平", {"park_type": "other", "area_m2": 2000.0}),
+    ("不是区里认定的专业园，租了2000平", {"park_type": "other", "area_m2": 2000.0}),
+    ("不属于区里认定的专业园，租了2000平", {"park_type": "other", "area_m2": 2000.0}),
+    ("并非区主管部门认定的专业园区", {"park_type": "other"}),
+    ("入驻的园区并非区里认定的", {"park_type": "other"}),
+    ("不在区里认定的园区", {"park_type": "other"}),
+    ("园区没有被区里认定，租了800平", {"park_type": "other", "area_m2": 800.0}),
+    ("不是经区主管部门认定的园区", {"park_type": "other"}),
+    ("是区里认定的专业园，不是普通园区", {"park_type": "recognized"}),
+    ("在光明区认定的软件园", {"park_type": "recognized"}),
+])
+def test_a_negated_recognizer_phrase_is_the_other_park(text, expected):
+    assert facts(text) == expected
+
+
+def test_new_settler_in_a_park_the_district_did_not_recognize_end_to_end():
+    from rules import engine
+
+    text = "新入驻，不是区里认定的专业园，租了2000平，规上企业，租金一年补多少"
+    found = facts(text, engine.get_item("rent_subsidy").inputs)
+    assert found == {"newly_settled": True, "park_type": "other", "area_m2": 2000.0, "above_scale": True}
+    assert engine.compute("rent_subsidy", found).amount_yuan == 360_000  # 2000 × 15 × 12
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("租金补贴 800平 认定园区", {"area_m2": 800.0, "park_type": "recognized"}),
+    ("租金补贴800平", {"area_m2": 800.0}),
+    ("房租补贴 800平", {"area_m2": 800.0}),
+    ("租金补贴 800平方米", {"area_m2": 800.0}),
+])
+def test_an_area_right_after_the_item_name_is_the_enterprises(text, expected):
+    from assistant.facts import is_claim
+    from assistant.quantities import extract_quantities
+
+    assert facts(text) == expected
+    assert not any(is_claim(text, q) for q in extract_quantities(text))
+
+
+@pytest.mark.parametrize("text", ["租金补贴要求500平以上吗", "房租补贴每平米30元吗", "租金补贴最高360万吗"])
+def test_award_figures_after_the_item_name_stay_claims(text):
+    assert facts(text) == {}
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("那如果到了1.5亿呢", MILESTONE, {"revenue_yuan": 150_000_000}),
+    ("变成10亿呢", MILESTONE, {"revenue_yuan": 1_000_000_000}),
+    ("那如果达到600万呢", TECH, {"funding_yuan": 6_000_000}),
+    ("之前已经拿过150万了", MILESTONE, {"previous_award_yuan": 1_500_000}),
+])
+def test_a_level_reached_fills_the_items_main_figure(text, inputs, expected):
+    assert facts(text, inputs) == expected
+
+
+def test_a_bare_amount_without_a_level_word_stays_open_between_two_inputs():
+    assert facts("那150万呢", MILESTONE) == {}
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("上市以后能拿多少", "listed"), ("上市以后呢", "listed"), ("成功上市后", "listed"), ("上市了", "listed"),
+    ("挂牌上市后", "listed"), ("交易所受理了", "accepted"), ("材料被受理", "accepted"),
+    ("完成股改", "reformed"), ("股份制改造完成", "reformed"), ("完成股改了能拿多少", "reformed"),
+])
+def test_ipo_stage_phrasings(text, stage):
+    assert facts(text, IPO) == {"listing_stage": stage}
+
+
+@pytest.mark.parametrize("text", ["上市之前能拿多少", "还没受理"])
+def test_no_ipo_stage_before_it_is_reached(text):
+    assert facts(text, IPO) == {}
+
+
+@pytest.mark.parametrize("item, turns, expected", [
+    ("revenue_milestone", ["我们营收首次过了5000万，新引进企业", "那如果到了1.5亿呢", "之前已经拿过150万了"],
+     [1_500_000, 3_000_000, 1_500_000]),
+    ("ipo_stages", ["完成股改了能拿多少", "现在交易所受理了", "上市以后呢"], [1_000_000, 3_000_000, 6_000_000]),
+])
+def test_follow_ups_update_the_facts_turn_by_turn(item, turns, expected):
+    from rules import engine
+
+    known, amounts = {}, []
+    for turn in turns:
+        known.update(facts(turn, engine.get_item(item).inputs))  # the new turn's value replaces the old
+        amounts.append(engine.compute(item, known).amount_yuan)
+    assert amounts == expected

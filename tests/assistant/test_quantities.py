@@ -208,3 +208,29 @@ def test_a_minus_sign_belongs_to_the_number_a_fall_word_does_not(text, value):
     # The sign of "下降了3%" is the fact reader's business (assistant.facts), not the number's.
     q = one(text)
     assert (q.kind, q.value) == ("percent", value)
+
+
+@pytest.mark.parametrize("text, kind, value, unit", [
+    ("30w", "money", 300_000, "万"),
+    ("350W", "money", 3_500_000, "万"),
+    ("1.5w元", "money", 15_000, "万元"),
+    ("100多w", "money", 1_000_000, "万"),
+    ("5k元", "money", 5000, "千元"),
+    ("5K", "number", 5000, ""),
+    ("3w平", "area", 30_000.0, "万平"),
+])
+def test_latin_shorthand_multipliers(text, kind, value, unit):
+    q = one(text)
+    assert (q.kind, q.value, q.unit, q.raw) == (kind, value, unit, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("实际一年租金只交了30w", [("years", 1), ("money", 300_000)]),
+    ("贷款利息 3w", [("money", 30_000)]),
+    ("用AI和GPU做web和wifi", []),
+    ("3wifi", [("number", 3)]),  # a letter after w/k: a word, not a multiplier
+    ("5kg", [("number", 5)]),
+    ("A100w", []),  # a digit run glued to a letter before it is a model name
+])
+def test_latin_shorthand_only_right_after_a_number(text, expected):
+    assert [(q.kind, q.value) for q in extract_quantities(text)] == expected
