@@ -187,6 +187,8 @@ class Assistant:
         """Out of scope even though policy words occur ("南山区的租金补贴", "人工智能概念股")."""
         if not router.looks_out_of_scope(text) or router.strong_topic(text):
             return False
+        if router.is_personal(text):
+            return True
         scored = router.score_items(text, self.items)
         return not (scored and scored[0][0] >= STRONG_KEYWORDS and not router.contains_any(text, router.OTHER_PLACES))
 

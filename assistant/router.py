@@ -32,6 +32,7 @@ OVERVIEW_SIGNALS = tuple(_VOCAB["overview_signals"])
 STRONG_TOPIC_WORDS = tuple(_VOCAB["strong_topic_words"])
 THANKS = tuple(_VOCAB["thanks"])
 SUBSIDY_WORDS = ("补", "奖", "资助", "贴", "扶持", "钱", "给")
+PERSONAL = tuple(_VOCAB["out_of_scope_personal"])
 SEVERAL_WORDS = ("分别", "各能", "各自", "各项", "都能", "哪些", "还有什么", "又能", "又可以", "以及")
 BYE = tuple(_VOCAB["bye"])
 ASSERTIONS = tuple(_VOCAB["assertions"])
@@ -198,7 +199,14 @@ def looks_out_of_scope(text: str) -> bool:
     """Topics this policy never covers, or another place's policy."""
     if contains_any(text, OTHER_PLACES) and "光明" not in text:
         return True
+    if is_personal(text):
+        return True
     return contains_any(text, OUT_OF_SCOPE)
+
+
+def is_personal(text: str) -> bool:
+    """A person's own matters (housing fund, household registration, graduates): never this policy."""
+    return contains_any(text, PERSONAL)
 
 
 def asks_source(text: str) -> bool:
