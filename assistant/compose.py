@@ -76,7 +76,7 @@ def amount_phrase(result, total: int | None = None) -> str:
     if total is not None:
         return (
             f"按{label(result.clause)}，{name}每年{format_yuan(result.amount_yuan)}，"
-            f"{result.years}年合计{format_yuan(total)}。"
+            f"合计{format_yuan(total)}。"
         )
     if result.amount_yuan is not None:
         per = "每年" if result.per_year else ""
@@ -141,7 +141,7 @@ def clarify_answer(result, descriptions: Sequence[str], citations: Sequence[Cita
 
 
 def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
-                  whole_article: bool = False, notes: Sequence[str] = ()) -> str:
+                  whole_article: bool = False, notes: Sequence[str] = (), asks: Sequence[str] = ()) -> str:
     """The main article quoted first, related articles after it."""
     main, rest = citations[0], citations[1:]
     lead = "该问题" if not whole_article else "您查询的条款"
@@ -154,6 +154,7 @@ def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
         quote_line(main),
         section("注意：", notes),
         section("相关条款：", related),
+        REPLIES["ask_facts"] + "；".join(asks) + "。" if asks else "",
     ])
 
 

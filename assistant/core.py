@@ -31,6 +31,7 @@ log = logging.getLogger("assistant")
 INJECTION = ("忽略以上", "忽略之前", "忽略前面", "忽略所有", "无视以上", "无视之前", "ignore previous",
              "ignore all", "ignore the above", "system prompt", "系统提示", "你现在是", "扮演", "越狱")
 CLAIM_KINDS = ("money", "percent", "years", "months", "rate_per_m2_month", "rate_per_m2", "count", "area")
+SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
 NAMED_SCORE = 3  # keyword characters that name an item clearly (小巨人, 独角兽, 担保费)
 RELATED_SCORE = 0.75  # a retrieved article is shown as related when it scores this share of the best
 WHICH_ITEM_MAX_CHARS = 20  # "能补多少钱？": short amount questions naming no item get "which one?"
@@ -135,6 +136,8 @@ class Assistant:
         closing = router.closing_words(text)
         if closing and not router.mentions_domain(text):
             return Reply(answer=compose.REPLIES[closing], route="smalltalk")
+        if router.contains_any(text, router.HELP):  # "你能做什么", "你用的是什么模型"
+            return self._guarded(session, Reply(answer=compose.smalltalk_answer(), route="smalltalk"))
         if router.contains_any(text.lower(), INJECTION):
             extra.append(compose.REPLIES["injection"])
         try:
@@ -145,7 +148,8 @@ class Assistant:
         if article is None and self._declines(text, session):
             return self._out_of_scope(extra)
         item = self._pick_item(text, session, article)
-        if article is None and router.asks_overview(text) and wants_overview(self, text, item):
+        if (article is None and router.asks_overview(text) and wants_overview(self, text, item)
+                and router.topic_article(text)[0] is None):
             return self._guarded(session, answer_overview(self, session, text, extra))
         several = []
         if article is None and (item is None or router.contains_any(text, router.SEVERAL_WORDS)):
@@ -237,7 +241,15 @@ class Assistant:
             return True
         if scored:
             return False
+        if session.last_route in ("rules", "clarify") and len(text) <= SHORT_FOLLOW_UP and (
+                router.contains_any(text, ("这个", "那个", "该项", "这项", "之前", "以前")) or facts):
+            return True  # "之前没拿过这个奖励"
         return router.is_follow_up(text) or router.wants_total(text) or router.asks_amount(text)
+
+    def _known_facts(self, session: Session, item: str) -> dict:
+        """Facts gathered earlier in the session that this item uses."""
+        names = {spec.name for spec in self.rules.get_item(item).inputs}
+        return {k: v for k, v in session.facts.items() if k in names}
 
     def _facts_for(self, text: str, item: str) -> dict:
         """Facts of ``text`` that are inputs of ``item`` (others may belong to another item)."""
@@ -256,6 +268,8 @@ class Assistant:
             return False
         if router.asks_source(text) and not facts:
             return False
+        if router.asks_rule(text) and not facts and not self._known_facts(session, item):
+            return False  # "房租补贴能拿几年": the rule, quoted, then what to tell us to compute it
         if router.asks_amount(text):
             return True
         if item == session.item and session.last_route in ("rules", "clarify"):
@@ -331,6 +345,13 @@ class Assistant:
             return citations
         return [self._item_citation(item)]
 
+    def _fact_questions(self, item: str) -> list[str]:
+        """The facts this item still needs, as questions for the user."""
+        from rules.facts import FACTS, plain_description
+
+        missing = self.rules.compute(item, {}).missing
+        return [plain_description(name) if name in FACTS else name for name in missing]
+
     def _item_citation(self, item: str) -> CitationOut:
         """The sentence(s) a subsidy item rests on, as the rule engine cites them."""
         quote = self.rules.compute(item, {}).citation
@@ -374,7 +395,8 @@ class Assistant:
         notes = []
         if router.asks_how_much(text) and not _has_money(citations[0].quote):
             notes.append(compose.REPLIES["no_amount"])
-        answer = compose.lookup_answer(citations, extra, whole_article=whole, notes=notes)
+        asks = self._fact_questions(item) if item and not whole else []
+        answer = compose.lookup_answer(citations, extra, whole_article=whole, notes=notes, asks=asks)
         session.item = item
         return self._guarded(session, Reply(answer=answer, route="lookup", citations=citations))
 

@@ -36,7 +36,12 @@ PERSONAL = tuple(_VOCAB["out_of_scope_personal"])
 SEVERAL_WORDS = ("分别", "各能", "各自", "各项", "都能", "哪些", "还有什么", "又能", "又可以", "以及")
 BYE = tuple(_VOCAB["bye"])
 ASSERTIONS = tuple(_VOCAB["assertions"])
-TOTAL_PATTERN = re.compile(r"(一共|总共|合计|累计|加起来|总计|三年下来|3年下来)[^，。？！?!]{0,8}(多少|几万|几百万)")
+TOTAL_PATTERN = re.compile(
+    r"(一共|总共|合计|累计|加起来|总计|下来)[^，。？！?!]{0,8}(多少|几万|几百万)"
+    r"|(一共|总共|合计|累计|加起来|总计|下来)(呢|吗|是|能|可以|给|拿)?[？?。！!\s]*$")
+TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*年\s*(一共|总共|合计|累计|加起来|总计|下来)")
+RULE_WORDS = ("几年", "多久", "多长时间", "每年最多", "最多多少", "最高多少", "上限", "标准是", "补贴标准",
+              "比例", "每平米", "每平方米", "几块", "怎么算", "如何计算", "怎么计算", "按什么")
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ def keyword_spans(keyword: str, text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=4096)
 def _gapped(keyword: str) -> re.Pattern:
-    return re.compile(r"[^，。；！？、,.;!?\s]{0,2}".join(re.escape(ch) for ch in keyword))
+    return re.compile(r"[^，。；！？、,.;!?]{0,2}".join(re.escape(ch) for ch in keyword))
 
 
 def title_article(text: str, titles: dict[int, str], min_len: int = 5) -> int | None:
@@ -168,6 +173,22 @@ def wants_total(text: str) -> bool:
 
 CONFIRM_END = re.compile(r"(吗|吧|么|嘛|对不对|是不是|没错)[？?。！!\s]*$")
 HOW_MUCH = ("多少", "金额", "几万", "几百万", "给多少", "补多少")
+
+
+def total_years(text: str) -> int | None:
+    """The number of years a total is asked for ("两年一共多少" → 2), if the user names it."""
+    match = TOTAL_YEARS.search(text)
+    if not match:
+        return None
+    from assistant.quantities import extract_quantities
+
+    found = [q.value for q in extract_quantities(match.group(0)) if q.kind == "years"]
+    return int(found[0]) if found else None
+
+
+def asks_rule(text: str) -> bool:
+    """A question about the rule itself (its rate, cap, duration, method), not about one's own amount."""
+    return contains_any(text, RULE_WORDS)
 
 
 def asserts(text: str) -> bool:

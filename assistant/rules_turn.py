@@ -29,16 +29,36 @@ def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[
     if problems:
         return _fact_problem_reply(asst, spec, problems, extra)
     session.facts.update(update.facts)
+    notes = list(update.notes) + _earlier_award(session, spec, text, update.facts)
     facts = {i.name: session.facts[i.name] for i in spec.inputs if i.name in session.facts}
     try:
         result = asst.rules.compute(item, facts)
     except ValueError as exc:  # rules.errors.InvalidFact is a ValueError
         return _fact_problem_reply(asst, spec, [str(exc)], extra)
     citations = _citations(asst, result)
-    extra = extra + list(update.notes) + asst.corrections(text, result.clause, facts)
+    extra = extra + notes + asst.corrections(text, result.clause, facts)
     if result.missing:
         return _clarify_reply(spec, result, citations, extra)
-    return _result_reply(result, citations, extra, router.wants_total(text))
+    if result.amount_yuan is not None:
+        session.awards[item] = result.amount_yuan
+    years = router.total_years(text) if router.wants_total(text) else None
+    return _result_reply(result, citations, extra, router.wants_total(text), years)
+
+
+RECEIVED_INPUTS = ("previous_award_yuan", "received_matching_yuan")  # "already received" amounts
+AGAIN = ("再拿", "再领", "还能拿", "还能再", "又到了", "又达到", "再补", "还能补", "补差", "差额")
+
+
+def _earlier_award(session: Session, spec, text: str, new_facts: dict) -> list[str]:
+    """"后来营收又到了5.5亿，还能再拿多少": the award computed earlier in this chat counts as received."""
+    earlier = session.awards.get(spec.id)
+    names = {i.name for i in spec.inputs}
+    received = next((n for n in RECEIVED_INPUTS if n in names), None)
+    if (earlier is None or received is None or received in session.facts or received in new_facts
+            or not router.contains_any(text, AGAIN)):
+        return []
+    session.facts[received] = earlier
+    return [f"按前面测算的{format_yuan(earlier)}计为已获得的奖励，按差额计算。"]
 
 
 def _citations(asst, result) -> list[CitationOut]:
@@ -55,11 +75,12 @@ def _clarify_reply(spec, result, citations, extra) -> Reply:
                  item=result.item, eligible=None)
 
 
-def _result_reply(result, citations, extra, wants_total: bool) -> Reply:
+def _result_reply(result, citations, extra, wants_total: bool, years: int | None = None) -> Reply:
     total = total_step = None
     if wants_total and result.per_year and result.years and result.amount_yuan is not None:
-        total = result.amount_yuan * result.years
-        total_step = f"{format_yuan(result.amount_yuan)}/年 × {result.years}年 = {format_yuan(total)}"
+        years = min(years or result.years, result.years)  # never past the policy's own duration
+        total = result.amount_yuan * years
+        total_step = f"{format_yuan(result.amount_yuan)}/年 × {years}年 = {format_yuan(total)}"
     answer = compose.rules_answer(result, citations, extra, total, total_step)
     trace = [step.text for step in result.trace] + ([total_step] if total_step else [])
     return Reply(

@@ -27,6 +27,7 @@ class Session:
     facts: dict[str, Any] = field(default_factory=dict)
     user_turns: list[str] = field(default_factory=list)
     last_route: str | None = None
+    awards: dict[str, int] = field(default_factory=dict)  # item -> amount computed earlier in this chat
 
 
 @dataclass

@@ -23,6 +23,8 @@ _COUNT_AFTER = r"(?!措施|政策|规定|意见|内容|件|例|龙|款|路|街|�
 _NOT_DIGIT_BEFORE = r"(?<![\d零〇一二两三四五六七八九十百第几每多])"
 
 _PATTERNS = (
+    # Article 11 / article 11 (English)
+    re.compile(r"(?i:article|art\.)\s*(\d{1,3})(?!\d)"),
     # 第十一条 / 第（十一）条 / 第11条 / 第11项 / 第十一项 / 第11款
     re.compile(rf"第\s*\(?\s*{_NUM}\s*\)?\s*[条项款](?!件|例)"),
     # 措施十一 / 条款11 / 政策第十一 (a noun followed by a number)
