@@ -30,7 +30,7 @@ log = logging.getLogger("assistant")
 
 INJECTION = ("忽略以上", "忽略之前", "忽略前面", "忽略所有", "无视以上", "无视之前", "ignore previous",
              "ignore all", "ignore the above", "system prompt", "系统提示", "你现在是", "扮演", "越狱")
-CLAIM_KINDS = ("money", "percent", "years", "months", "rate_per_m2_month", "rate_per_m2", "count", "area")
+CLAIM_KINDS = ("money", "percent", "years", "rate_per_m2_month", "rate_per_m2")
 SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
 NAMED_SCORE = 3  # keyword characters that name an item clearly (小巨人, 独角兽, 担保费)
 RELATED_SCORE = 0.75  # a retrieved article is shown as related when it scores this share of the best
@@ -142,6 +142,8 @@ class Assistant:
             extra.append(compose.REPLIES["injection"])
         try:
             article = parse_article_ref(text)
+            if article is not None and router.strong_topic(text) and router.topic_article(text)[0] is not None:
+                article = None  # "对第十一条有疑问，找哪个部门解释？" is about interpretation (二十)
         except ArticleOutOfRange:
             return Reply(answer="\n".join([*extra, compose.out_of_range(len(self.policy.articles))]),
                          route="lookup")
@@ -162,7 +164,7 @@ class Assistant:
         if article is not None:
             return self._lookup_reply(session, text, extra, [self._article_citation(article)], whole=True)
         if topic is not None:
-            citations = [self._focus_citation(topic, text)]
+            citations = self._article_sentences(topic, text)
             if router.strong_topic(text):  # "…两个奖能同时拿吗": the stacking rule, then the awards named
                 citations += [self._item_citation(i) for i in self._named_items(text) if i]
             return self._lookup_reply(session, text, extra, citations)
@@ -268,7 +270,11 @@ class Assistant:
             return False
         if router.asks_source(text) and not facts:
             return False
-        if router.asks_rule(text) and not facts and not self._known_facts(session, item):
+        if router.asks_lookup(text) and not _figures(facts) and not router.asks_how_much(text):
+            return False  # "改造成特色产业园，符合政策方向吗": the sentence, not a calculation
+        required = {spec.name for spec in self.rules.get_item(item).inputs if spec.required}
+        decisive = _figures(facts) or required & set(facts) or _figures(self._known_facts(session, item))
+        if router.asks_rule(text) and not decisive and not router.wants_total(text):
             return False  # "房租补贴能拿几年": the rule, quoted, then what to tell us to compute it
         if router.asks_amount(text):
             return True
@@ -323,6 +329,18 @@ class Assistant:
         art = self.policy.article(number)
         return CitationOut(number, art.title, art.text)
 
+    def _article_sentences(self, number: int, text: str) -> list[CitationOut]:
+        """The sentence asked about; when support is asked and it names no money, the article's money sentence too."""
+        focus = self._focus_citation(number, text)
+        if not router.contains_any(text, router.SUBSIDY_WORDS + ("支持",)) or _has_money(focus.quote):
+            return [focus]
+        art = self.policy.article(number)
+        money = [s for s in art.sentences if _has_money(s.text)]
+        if not money:
+            return [focus]
+        best = max(money, key=lambda sent: _overlap(sent.text, text))
+        return [focus, CitationOut(number, art.title, best.text)]
+
     def _focus_citation(self, number: int, text: str) -> CitationOut:
         """The sentence of article ``number`` that shares most with ``text``."""
         art = self.policy.article(number)
@@ -343,6 +361,8 @@ class Assistant:
         spec = self.rules.get_item(item)
         if citations and spec.clause not in [c.clause for c in citations]:
             return citations
+        if router.asks_lookup(text) and not (router.asks_amount(text) or router.asks_rule(text)):
+            return [self._focus_citation(spec.clause, text)]  # "联合实验室是什么": the sentence asked about
         return [self._item_citation(item)]
 
     def _fact_questions(self, item: str) -> list[str]:
@@ -417,7 +437,8 @@ class Assistant:
         """
         if not router.asserts(text):
             return []
-        own = {v for v in (facts or {}).values() if isinstance(v, int | float) and not isinstance(v, bool)}
+        read = {**extract_facts(text, self._all_inputs).facts, **(facts or {})}
+        own = {abs(v) for v in read.values() if isinstance(v, int | float) and not isinstance(v, bool)}
         claimed = [q for q in extract_quantities(text)
                    if q.kind in CLAIM_KINDS and q.value not in own and not _is_reference(q)]
         article = AllowedNumbers.from_sources([self.policy.article(clause).text])
@@ -467,3 +488,8 @@ def _has_money(text: str) -> bool:
 def _is_reference(q) -> bool:
     """"一年", "两个奖": words that count things rather than state a figure of the policy."""
     return (q.kind == "years" and q.value == 1) or (q.kind == "count" and q.value <= 2)
+
+
+def _figures(facts: dict) -> dict:
+    """The numeric facts (figures) among ``facts``."""
+    return {k: v for k, v in facts.items() if not isinstance(v, bool | str)}
