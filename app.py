@@ -60,6 +60,14 @@ CSS = """
 .qa-draft { color: #64748b; }
 .qa-status { padding: 0.1em 0.5em; border-radius: 4px; background: #fef3c7; color: #92400e; font-weight: 600; }
 .qa-cover { border-collapse: collapse; }
+.qa-article b.qa-kw { color: #b91c1c; }
+@media (max-width: 640px) {  /* a phone or a narrow window */
+  .qa-title { font-size: 1.3em; }
+  #article-row { flex-direction: column-reverse; }
+  #chat-row { flex-wrap: wrap; }
+  #chat-row > :first-child { min-width: 100% !important; }  /* the question box on its own line */
+  .qa-chapters { max-height: 320px; }
+}
 .qa-cover td, .qa-cover th { padding: 0.2em 0.6em; border: none; border-bottom: 1px solid #e2e8f0; text-align: left; }
 """
 
@@ -77,9 +85,9 @@ def build_app(assistant):
 
     policy = assistant.policy
     with gr.Blocks(title="光明区AI和软件产业若干措施 · 政策问答助手") as app:
-        gr.HTML(f'<h1 style="margin:0.2em 0">{fmt.esc(policy.title)}</h1>'
+        gr.HTML(f'<h1 class="qa-title" style="margin:0.2em 0">{fmt.esc(policy.title)}</h1>'
                 f'<p>政策问答助手 · <span class="qa-status">{fmt.esc(policy.status)}</span></p>')
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):  # narrow windows: every tab stays visible, none hides in a menu
             with gr.Tab("对话 Chat", id="chat"):
                 _chat_tab(gr, assistant)
             with gr.Tab("条款 Articles", id="articles"):
@@ -97,13 +105,13 @@ def _chat_tab(gr, assistant) -> None:
     """Multi-turn chat: a Session per browser tab in gr.State."""
     session = gr.State(None)
     messages = gr.State([])
-    chatbot = gr.Chatbot(label="对话", height=620, elem_id="chatbot", buttons=["copy"],
+    chatbot = gr.Chatbot(label="对话", show_label=False, height=620, elem_id="chatbot", buttons=["copy"],
                          placeholder="请描述贵企业的情况或直接提问，例如租赁面积、园区类型、营业收入等。")
-    with gr.Row():
+    with gr.Row(elem_id="chat-row"):
         box = gr.Textbox(placeholder="请输入您的问题，按回车发送", show_label=False, scale=6,
                          elem_id="chat-input", max_length=2000)
-        send = gr.Button("发送", variant="primary", scale=1, elem_id="chat-send")
-        new = gr.Button("新对话", scale=1, elem_id="chat-new")
+        send = gr.Button("发送", variant="primary", scale=1, min_width=72, elem_id="chat-send")
+        new = gr.Button("新对话", scale=1, min_width=72, elem_id="chat-new")
     gr.Examples(EXAMPLES, inputs=box, label="示例问题（点击填入）")
 
     def chat(text, current, history):
@@ -131,14 +139,14 @@ def _chat_tab(gr, assistant) -> None:
 def _articles_tab(gr, assistant) -> None:
     """Articles by chapter; search by number or keyword; a standard reply to copy."""
     policy = assistant.policy
-    with gr.Row():
+    with gr.Row(elem_id="article-row"):
         with gr.Column(scale=2):
             gr.HTML(fmt.chapters_html(policy), elem_id="article-toc")
         with gr.Column(scale=3):
             with gr.Row():
                 query = gr.Textbox(label="查找条款", scale=5, elem_id="article-query",
                                    placeholder="条款编号（第十七条、17、（十七））或关键词（如 房租、贷款贴息）")
-                find = gr.Button("查找", variant="primary", scale=1, elem_id="article-find")
+                find = gr.Button("查找", variant="primary", scale=1, min_width=72, elem_id="article-find")
             pick = gr.Dropdown(fmt.article_choices(policy), value=None, label="或按章节选择条款",
                                elem_id="article-pick")
             view = gr.HTML(elem_id="article-view")
@@ -168,7 +176,7 @@ def _find_articles(assistant, text: str) -> tuple[str, str]:
     if number is not None:
         view, question = fmt.article_html(policy.article(number)), f"第{number}条"
     else:
-        view, question = fmt.hits_html(policy, assistant.retriever.search(text, k=5)), text
+        view, question = fmt.hits_html(policy, assistant.retriever.search(text, k=5), text), text
     reply = assistant.respond(assistant.new_session(), question).to_dict()
     return view, fmt.standard_reply(reply, RESPONSIBLE_OFFICE)
 
@@ -197,17 +205,22 @@ def _calculator_tab(gr, assistant) -> None:
 
 
 def _field(gr, spec):
-    """The widget for one input: number, 是/否/未知 radio, or a dropdown of choices."""
+    """The widget for one input: number, 是/否/未知 radio, or a dropdown of choices.
+
+    Every widget is ``interactive=True``: inside ``gr.render`` Gradio would
+    otherwise show some of them disabled.
+    """
     kind, label, elem_id = fmt.field_kind(spec), fmt.field_label(spec), f"calc-{spec.name}"
     if kind == "number":  # a Textbox: gr.Number cannot be blank and would send 0 for "unknown"
         default = spec.default if isinstance(spec.default, (int, float)) else ""
-        return gr.Textbox(value=str(default), label=label, elem_id=elem_id,
+        return gr.Textbox(value=str(default), label=label, elem_id=elem_id, interactive=True,
                           placeholder="留空表示未知；可填 800、30万 等")
     if kind == "bool":
-        return gr.Radio(list(fmt.BOOL_CHOICES), value=fmt.UNKNOWN, label=label, elem_id=elem_id)
+        return gr.Radio(list(fmt.BOOL_CHOICES), value=fmt.UNKNOWN, label=label, elem_id=elem_id,
+                        interactive=True)
     choices = [(fmt.choice_label(spec, code), code) for code in spec.choices]
     return gr.Dropdown([*choices, (fmt.UNKNOWN, fmt.UNKNOWN)], value=fmt.UNKNOWN, label=label,
-                       elem_id=elem_id)
+                       elem_id=elem_id, interactive=True)
 
 
 def _compute(assistant, spec, values) -> str:
@@ -216,7 +229,7 @@ def _compute(assistant, spec, values) -> str:
     try:
         result = assistant.rules.compute(spec.id, facts)
     except ValueError as exc:  # rules.errors.InvalidFact
-        return fmt.error_html(f"{exc} 请修改后再计算。")
+        return fmt.error_html(fmt.invalid_fact_text(exc, {f.name: f.description for f in spec.inputs}))
     return fmt.result_html(result, {field.name: field.description for field in spec.inputs})
 
 

@@ -26,6 +26,9 @@ NUMBER_TYPES = ("money", "area", "percent", "count", "years")
 MAX_HISTORY_TURNS = 20
 _CALC_HEADING = "计算过程："
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_CN_NUMBER = re.compile(r"^([零〇一二两三四五六七八九十百千]+)(.*)$")
+_BRANCH = re.compile(r"^(若[^，,：:]+)[，,].*[：:]$")
+_MISSING_NOTE = "缺少以下信息"
 _BARE_NUMBER = re.compile(r"^\s*[第(（]?\s*(\d{1,3}|[零〇一二两三四五六七八九十百]{1,5})\s*[)）]?\s*[条项]?\s*$")
 
 
@@ -111,8 +114,19 @@ def quote_details(citation: Mapping[str, Any], open_: bool = False) -> str:
 
 
 def formula_steps(trace: Sequence[str]) -> list[str]:
-    """The arithmetic lines of a trace ("800平方米 × 30元/平方米/月 × 12个月 = 288000元")."""
-    return [step for step in trace if " = " in step]
+    """The arithmetic lines of a trace ("800平方米 × 30元/平方米/月 × 12个月 = 288000元").
+
+    Lines after an alternative's heading ("若为其他产业园，按以下标准计算：") are
+    prefixed with it ("若为其他产业园：…"), so they do not read as part of the amount.
+    """
+    steps, branch = [], ""
+    for step in trace:
+        heading = _BRANCH.match(step.strip())
+        if heading:
+            branch = f"{heading.group(1)}："
+        elif " = " in step:
+            steps.append(branch + step)
+    return steps
 
 
 def trace_details(trace: Sequence[str], open_: bool = True) -> str:
@@ -134,13 +148,15 @@ def reply_html(reply: Mapping[str, Any]) -> str:
     """
     citations = list(reply.get("citations") or [])
     body = answer_body(reply.get("answer", ""), citations) or "以下为相关条款原文。"
-    lead, _, rest = body.partition("\n\n")
+    lead, rest = _lead_and_rest(body)
     parts = [f'<div class="qa-answer">{text_html(lead)}</div>']
-    if reply.get("route") == "rules" and reply.get("amount_yuan") is not None:
+    single = reply.get("route") == "rules" and reply.get("amount_yuan") is not None
+    if single:
         parts.append(f'<div class="qa-amount">测算金额：<b>{esc(amount_text(reply["amount_yuan"]))}</b>'
                      f" · {esc(eligibility_text(reply.get('eligible')))}</div>")
     trace = list(reply.get("trace") or [])
-    formulas = "".join(f"<li>{esc(step)}</li>" for step in formula_steps(trace))
+    # Only for one amount: the arithmetic of several items, unlabelled, would read as one sum.
+    formulas = "".join(f"<li>{esc(step)}</li>" for step in formula_steps(trace)) if single else ""
     if formulas:
         parts.append(f'<div class="qa-formula">计算：<ul>{formulas}</ul></div>')
     parts.append(trace_details(trace, open_=False))
@@ -148,6 +164,16 @@ def reply_html(reply: Mapping[str, Any]) -> str:
         parts.append(f'<div class="qa-answer">{text_html(rest)}</div>')
     parts.extend(quote_details(c) for c in citations)
     return f'<div class="qa-reply">{"".join(parts)}</div>'
+
+
+def _lead_and_rest(body: str) -> tuple[str, str]:
+    """The first block, with the list it introduces when it ends with "：", and the rest."""
+    blocks = body.split("\n\n")
+    count = 1
+    while (count < len(blocks) and blocks[count - 1].rstrip().endswith("：")
+           and blocks[count].lstrip().startswith("- ")):
+        count += 1
+    return "\n".join(blocks[:count]), "\n\n".join(blocks[count:])
 
 
 def standard_reply(reply: Mapping[str, Any], office: str) -> str:
@@ -175,32 +201,51 @@ def article_number(query: str, parse_ref) -> int | None:
     return parse_ref(query)
 
 
-def highlight(text: str, sentence: str | None) -> str:
-    """``text`` escaped, with the first occurrence of ``sentence`` wrapped in <mark>."""
-    if not sentence or sentence not in text:
+def search_terms(query: str) -> list[str]:
+    """The words of a keyword search to show in bold ("算力 补贴" -> ["算力", "补贴"]); one-character words are left out."""
+    words = re.split(r"[\s,，、;；。？?!！]+", unicodedata.normalize("NFKC", query or ""))
+    return sorted(dict.fromkeys(w for w in words if len(w) >= 2), key=len, reverse=True)  # longest first
+
+
+def _bold_terms(text: str, terms: Sequence[str]) -> str:
+    """``text`` escaped, every occurrence of a term wrapped in <b class="qa-kw">."""
+    if not terms:
         return esc(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(f'{esc(text[last:match.start()])}<b class="qa-kw">{esc(match.group())}</b>')
+        last = match.end()
+    return "".join(out) + esc(text[last:])
+
+
+def highlight(text: str, sentence: str | None, terms: Sequence[str] = ()) -> str:
+    """``text`` escaped, the first occurrence of ``sentence`` in <mark>, each term in bold."""
+    if not sentence or sentence not in text:
+        return _bold_terms(text, terms)
     head, _, tail = text.partition(sentence)
-    return f"{esc(head)}<mark>{esc(sentence)}</mark>{esc(tail)}"
+    return f"{_bold_terms(head, terms)}<mark>{_bold_terms(sentence, terms)}</mark>{_bold_terms(tail, terms)}"
 
 
-def article_html(article, sentence: str | None = None, score: float | None = None) -> str:
-    """One article: label, title and chapter, then its verbatim text (a sentence highlighted)."""
+def article_html(article, sentence: str | None = None, score: float | None = None,
+                 terms: Sequence[str] = ()) -> str:
+    """One article: label, title and chapter, then its verbatim text (a sentence highlighted, terms in bold)."""
     extra = f' <span class="qa-score">相关度 {score:.3f}</span>' if score is not None else ""
     return (f'<div class="qa-article" id="article-{article.number}">'
             f"<h3>{esc(article.label)}「{esc(article.title)}」{extra}</h3>"
             f'<div class="qa-chapter">{esc(article.chapter)}</div>'
-            f"<p>{highlight(article.text, sentence)}</p></div>")
+            f"<p>{highlight(article.text, sentence, terms)}</p></div>")
 
 
-def hits_html(policy, hits: Sequence[Any]) -> str:
-    """Search hits, best first, each article with its matching sentence highlighted."""
+def hits_html(policy, hits: Sequence[Any], query: str = "") -> str:
+    """Search hits, best first, each article with its matching sentence highlighted and the query's words in bold."""
     if not hits:
         return '<div class="qa-note">没有找到相关条款，请换个关键词，或输入条款编号（如“第十七条”）。</div>'
-    cards = []
+    cards, terms = [], search_terms(query)
     for rank, hit in enumerate(hits, 1):
         sentence = _sentence_text(policy, hit.sentence_id) or hit.snippet
         cards.append(f'<div class="qa-hit"><div class="qa-rank">#{rank}</div>'
-                     f"{article_html(policy.article(hit.clause), sentence, hit.score)}</div>")
+                     f"{article_html(policy.article(hit.clause), sentence, hit.score, terms)}</div>")
     return "".join(cards)
 
 
@@ -289,15 +334,24 @@ def collect_facts(specs: Sequence[Any], values: Sequence[Any]) -> dict[str, Any]
 
 
 def _number_or_text(value: Any) -> Any:
-    """800 / "800" -> 800, "12.5" -> 12.5; other text ("30万") is left for the engine to read."""
-    if isinstance(value, str):
-        plain = value.replace(",", "").replace("，", "")
-        if not _PLAIN_NUMBER.match(plain):
+    """800 / "800" / "８００" / "八百" -> 800, "12.5" -> 12.5; "三十万" -> "30万" for the engine.
+
+    Text that is not a plain number is passed on (digits spelled in Chinese
+    rewritten) for the rule engine to read ("30万") or reject ("abc").
+    """
+    if not isinstance(value, str):
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+    plain = unicodedata.normalize("NFKC", value).replace(",", "").replace("，", "").strip()
+    spelled = _CN_NUMBER.match(plain)
+    if spelled:
+        try:
+            plain = f"{chinese_to_int(spelled.group(1))}{spelled.group(2)}"
+        except ValueError:
             return value
-        value = float(plain)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    if not _PLAIN_NUMBER.match(plain):
+        return plain if spelled else value
+    number = float(plain)
+    return int(number) if number.is_integer() else number
 
 
 def result_html(result, input_names: Mapping[str, str] | None = None) -> str:
@@ -316,10 +370,26 @@ def result_html(result, input_names: Mapping[str, str] | None = None) -> str:
         rows.append(f'<div class="qa-note">还需填写：{esc(need)}</div>')
     rows.append(trace_details([step["text"] for step in data["trace"]]))
     notes = [*data.get("reasons", []), *data.get("assumptions", []), *data.get("unspecified", [])]
+    if data.get("missing"):  # already said above as 还需填写, without the field's code
+        notes = [note for note in notes if not note.startswith(_MISSING_NOTE)]
     if notes:
         rows.append(f'<div class="qa-notes"><p>说明：</p>{text_html(chr(10).join("- " + n for n in notes))}</div>')
     rows.append(quote_details(data["citation"], open_=True))
     return f'<div class="qa-result">{"".join(rows)}</div>'
+
+
+def invalid_fact_text(exc: Exception, labels: Mapping[str, str]) -> str:
+    """A calculator field's bad value in the form's own words (no field code, no Python quotes).
+
+    ``exc`` is a ``rules.errors.InvalidFact`` (name, value, problem, accepted);
+    any other error gives its own message.
+    """
+    name = getattr(exc, "name", None)
+    if name is None or not hasattr(exc, "problem"):
+        return f"{exc} 请修改后再计算。"
+    field = labels.get(name) or name
+    return (f"“{field}”填写的“{exc.value}”无效：{exc.problem}。"
+            f"可填写：{exc.accepted}。请修改后再计算。")
 
 
 def error_html(message: str) -> str:

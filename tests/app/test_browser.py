@@ -76,6 +76,7 @@ def test_chat_rent_then_follow_up(page, shots):
     ask(page, "我们租了800平米，房租能补多少？")
     reply = last_reply(page)
     expect(reply).to_contain_text("28.8万元")
+    expect(reply.locator(".qa-formula")).to_contain_text("若为其他产业园：800平方米 × 15元")  # not read as part of 28.8万
     expect(reply.locator("summary", has_text="第（十一）条")).to_be_visible()
     reply.locator("summary", has_text="第（十一）条").click()
     expect(reply.locator("blockquote").first).to_contain_text("30元/平方米/月的租金补贴")
@@ -144,6 +145,26 @@ def test_calculator_rent_item(page, shots):
     area.fill("-5")
     page.locator("#calc-run").click()
     expect(result.locator(".qa-error")).to_contain_text("不能为负数")
+    expect(result.locator(".qa-error")).not_to_contain_text("area_m2")
+    area.fill("八百")
+    page.locator("#calc-run").click()
+    expect(result.locator(".qa-amount")).to_contain_text("28.8万元")
+
+
+def test_calculator_every_field_of_another_item_is_editable(page):
+    """Fields made by gr.render were shown disabled after the first one."""
+    open_tab(page, "计算器 Calculator")
+    item = page.locator("#calc-item input").first
+    item.click()
+    item.fill("revenue_milestone")
+    page.get_by_role("option").filter(has_text="revenue_milestone").first.click()
+    textbox(page, "calc-revenue_yuan").fill("1.2亿")
+    page.locator("#calc-newly_settled").get_by_text("是", exact=True).click()
+    textbox(page, "calc-previous_award_yuan").fill("150万")  # a top-up: 300万 level less 150万 received
+    page.locator("#calc-run").click()
+    result = page.locator("#calc-result")
+    expect(result.locator(".qa-amount")).to_contain_text("150万元")
+    expect(result).to_contain_text("按差额补足")
 
 
 def test_about_tab(page, shots):
@@ -153,3 +174,21 @@ def test_about_tab(page, shots):
     expect(about).to_contain_text("****年*月*日")
     expect(about).to_contain_text("深圳市光明区工业和信息化局")
     page.screenshot(path=shots / "about.png", full_page=True)
+
+
+def test_narrow_window_shows_every_tab_and_a_usable_question_box(browser, app_url):
+    context = browser.new_context(viewport={"width": 420, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(app_url)
+        for name in ("对话 Chat", "条款 Articles", "计算器 Calculator", "关于 About"):
+            expect(page.get_by_role("tab", name=name)).to_be_visible()  # none hidden in a "..." menu
+        box = page.locator("#chat-input").bounding_box()
+        assert box and box["width"] > 300, box
+        open_tab(page, "条款 Articles")
+        search = page.locator("#article-query").bounding_box()
+        toc = page.locator("#article-toc").bounding_box()
+        assert search and toc and search["y"] < toc["y"]  # search first, the long list below
+    finally:
+        context.close()

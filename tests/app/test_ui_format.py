@@ -272,3 +272,50 @@ def test_parse_history_rejects_bad_shapes():
         fmt.parse_history([1, 2])
     with pytest.raises(ValueError):
         fmt.parse_history(["q"] * (fmt.MAX_HISTORY_TURNS + 1))
+
+
+# -- found in the new-user pass ---------------------------------------------------
+
+
+def test_alternative_formulas_are_labelled():
+    trace = ["800平方米 × 30元/平方米/月 × 12个月 = 288000元", "若为其他产业园，按以下标准计算：",
+             "其他产业园的补贴标准：15元/平方米/月", "800平方米 × 15元/平方米/月 × 12个月 = 144000元"]
+    assert fmt.formula_steps(trace) == [trace[0], "若为其他产业园：" + trace[3]]
+
+
+def test_several_items_keep_their_list_under_the_lead_and_show_no_loose_formulas():
+    answer = ("按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）：\n\n"
+              "- 第（十一）条 租金补贴：每年54万元\n- 第（十五）条 贷款贴息：每年60万元\n\n说明：\n- 金额以审核为准。")
+    out = fmt.reply_html({"answer": answer, "route": "rules", "citations": [], "amount_yuan": None,
+                          "eligible": None, "trace": ["1500平方米 × 30元/平方米/月 × 12个月 = 540000元"]})
+    assert out.index("可能适用以下支持") < out.index("租金补贴：每年54万元") < out.index("计算过程")
+    assert "qa-formula" not in out and "qa-amount" not in out and "qa-calc" in out
+
+
+def test_keyword_search_terms_are_bold_and_escaped():
+    assert fmt.search_terms("算力 补贴，a") == ["算力", "补贴"]
+    out = fmt.highlight("甲算力<乙。丙算力。", "丙算力。", ["算力"])
+    assert out == '甲<b class="qa-kw">算力</b>&lt;乙。<mark>丙<b class="qa-kw">算力</b>。</mark>'
+
+
+@pytest.mark.parametrize(("typed", "fact"), [
+    ("８００", 800), ("八百", 800), ("一千二百", 1200), ("三十万", "30万"), ("abc", "abc"), ("-5", -5)])
+def test_calculator_reads_full_width_and_chinese_numbers(typed, fact):
+    assert fmt.collect_facts((AREA,), [typed]) == {"area_m2": fact}
+
+
+def test_invalid_fact_message_names_the_field_not_its_code():
+    from rules.errors import InvalidFact
+
+    exc = InvalidFact("area_m2", "abc", "不是数字", "大于0的数值（单位：平方米）", "租赁面积")
+    text = fmt.invalid_fact_text(exc, {"area_m2": "租赁的产业用房面积（平方米）"})
+    assert text.startswith("“租赁的产业用房面积（平方米）”填写的“abc”无效：不是数字。")
+    assert "area_m2" not in text and "'abc'" not in text
+    assert fmt.invalid_fact_text(ValueError("坏"), {}) == "坏 请修改后再计算。"
+
+
+def test_missing_fact_note_with_the_code_is_not_repeated():
+    result = make_result(amount_yuan=None, eligible=None, missing=["area_m2"], trace=[],
+                         reasons=["缺少以下信息，暂无法计算：area_m2（租赁面积）。"])
+    out = fmt.result_html(result, {"area_m2": "租赁面积"})
+    assert "还需填写：租赁面积" in out and "area_m2" not in out
