@@ -132,6 +132,10 @@ def fold_width(text: object) -> str:
     return text.translate(_FOLD)
 
 
+# Formal (大写) numerals as on invoices: 伍佰万 reads as 五百万.
+_FORMAL_NUMERALS = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟萬億", "一二三四五六七八九十百千万亿")
+
+
 def normalize_text(text: object, limit: int = MAX_TURN_CHARS) -> NormalizedText:
     """Clean a user turn: half-width digits, no control characters, single spaces, capped length.
 
@@ -142,7 +146,7 @@ def normalize_text(text: object, limit: int = MAX_TURN_CHARS) -> NormalizedText:
     Returns:
         ``NormalizedText(text, truncated)``.
     """
-    clean = _SPACE.sub(" ", _CONTROL.sub("", fold_width(as_text(text)))).strip()
+    clean = _SPACE.sub(" ", _CONTROL.sub("", fold_width(as_text(text)))).strip().translate(_FORMAL_NUMERALS)
     if len(clean) > limit:
         return NormalizedText(clean[:limit], True)
     return NormalizedText(clean, False)

@@ -115,11 +115,14 @@ def _gapped(keyword: str) -> re.Pattern:
     return re.compile(r"[^，。；！？、,.;!?]{0,2}".join(re.escape(ch) for ch in keyword))
 
 
+TITLE_VERBS = re.compile(r"^(支持|加强|促进|推动|打造|积极|大力|鼓励|强化|布局建设|构建)+")
+
+
 def title_article(text: str, titles: dict[int, str], min_len: int = 5) -> int | None:
-    """The article whose title shares the longest run of characters with ``text`` (≥ ``min_len``)."""
+    """The article whose title (without its leading verb) shares the longest run with ``text`` (≥ ``min_len``)."""
     best, best_len = None, min_len - 1
     for number, title in titles.items():
-        length = _longest_common_run(title, text)
+        length = _longest_common_run(TITLE_VERBS.sub("", title), text)
         if length > best_len:
             best, best_len = number, length
     return best
@@ -172,7 +175,9 @@ def wants_total(text: str) -> bool:
     return bool(TOTAL_PATTERN.search(text))
 
 
-CONFIRM_END = re.compile(r"(吗|吧|么|嘛|对不对|是不是|没错)[？?。！!\s]*$")
+CONFIRM_END = re.compile(r"(吗|吧|么|嘛|对不对|是不是|没错|请确认|确认一下)[？?。！!\s]*$"
+                         r"|\d\s*(万元|万|亿元|亿|元|%)[？?]\s*$")  # "…最高5000万？"
+MONEY_YES_NO = ("有没有资金", "有没有补贴", "有没有奖励", "有补贴吗", "有奖励吗", "有钱吗", "资金补贴", "给钱吗")
 HOW_MUCH = ("多少", "金额", "几万", "几百万", "给多少", "补多少")
 
 

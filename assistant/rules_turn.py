@@ -36,7 +36,7 @@ def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[
     except ValueError as exc:  # rules.errors.InvalidFact is a ValueError
         return _fact_problem_reply(asst, spec, [str(exc)], extra)
     citations = _citations(asst, result)
-    extra = extra + notes + asst.corrections(text, result.clause, facts)
+    extra = extra + notes + asst.corrections(text, result.clause, facts, item=item)
     if result.missing:
         return _clarify_reply(spec, result, citations, extra)
     if result.amount_yuan is not None:

@@ -32,9 +32,9 @@ _PATTERNS = (
     re.compile(rf"(?:措施|条款|政策)\s*第?\s*{_NUM}(?![\d万千亿元个年月日天%平米条项])"
                r"(?=$|[\s，。？！?!,.、：:；;的讲说是规内呢吗有怎具中里条项])"),
     # （十一） standalone, as in the policy's own numbering
-    re.compile(rf"\(\s*{_CN_NUM}\s*\)"),
+    re.compile(rf"(?<![A-Za-z0-9_])\(\s*{_CN_NUM}\s*\)"),
     # (11) with one or two digits
-    re.compile(r"\(\s*(\d{1,2})\s*\)"),
+    re.compile(r"(?<![A-Za-z0-9_])\(\s*(\d{1,2})\s*\)"),  # not "alert(1)"
     # 11条 / 十一条 without 第, not a count ("三条措施", "一条龙")
     re.compile(rf"{_NOT_DIGIT_BEFORE}(\d{{1,3}}|[十二三四五六七八九][零一二三四五六七八九十]{{0,3}})\s*条{_COUNT_AFTER}"),
 )
