@@ -392,7 +392,7 @@ class Assistant:
         scored = router.score_items(text, self.items)
         if not router.strong_topic(text) and scored and scored[0][0] >= strength + 1:
             topic = None
-        if topic is None:
+        if topic is None and not (scored and scored[0][0] >= NAMED_SCORE):  # a named item speaks for itself
             titles = {n: a.title for n, a in self.policy.articles.items()}
             topic = router.title_article(text, titles)
         return topic
