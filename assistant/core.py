@@ -15,6 +15,7 @@ from typing import Any
 from assistant import compose, router
 from assistant.facts import extract_facts, is_claim
 from assistant.guard import AllowedNumbers, check_answer
+from assistant.item_routing import ItemRouting
 from assistant.overview import (
     all_inputs,
     answer_overview,
@@ -31,15 +32,12 @@ log = logging.getLogger("assistant")
 INJECTION = ("忽略以上", "忽略之前", "忽略前面", "忽略所有", "无视以上", "无视之前", "ignore previous",
              "ignore all", "ignore the above", "system prompt", "系统提示", "你现在是", "扮演", "越狱")
 CLAIM_KINDS = ("money", "percent", "years", "rate_per_m2_month", "rate_per_m2")
-SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
-NAMED_SCORE = 3  # keyword characters that name an item clearly (小巨人, 独角兽, 担保费)
 RELATED_SCORE = 0.75  # a retrieved article is shown as related when it scores this share of the best
 WHICH_ITEM_MAX_CHARS = 20  # "能补多少钱？": short amount questions naming no item get "which one?"
 POLICY_OVERLAP = 4  # distinct policy bigrams that put an unmatched question in scope
-STRONG_KEYWORDS = 4  # keyword characters that name an item clearly enough to leave the current one
 
 
-class Assistant:
+class Assistant(ItemRouting):
     """A deterministic policy assistant (an optional LLM may phrase answers).
 
     Args:
@@ -191,105 +189,6 @@ class Assistant:
             return self._out_of_scope(extra)
         return self._lookup_reply(session, text, extra, citations)
 
-    def _declines(self, text: str, session: Session) -> bool:
-        """Out of scope even though policy words occur ("南山区的租金补贴", "人工智能概念股")."""
-        if not router.looks_out_of_scope(text) or router.strong_topic(text):
-            return False
-        if router.is_personal(text):
-            return True
-        scored = router.score_items(text, self.items)
-        return not (scored and scored[0][0] >= STRONG_KEYWORDS and not router.contains_any(text, router.OTHER_PLACES))
-
-    def _pick_item(self, text: str, session: Session, article: int | None) -> str | None:
-        """The subsidy item this turn is about, or None.
-
-        The current item holds on a follow-up ("那如果…呢", new facts for it, "三年一共多少")
-        unless the user clearly names another item.
-        """
-        candidates = self.items if article is None else [i for i in self.items if i.clause == article]
-        scored = self._score_items(text, candidates)
-        named = [item for score, item in scored if score == scored[0][0]] if scored else []
-        current = session.item if article is None else None
-        if current and (current in named or self._continues(text, session, scored)):
-            return current
-        if named:
-            return named[0]
-        if article is not None and len(candidates) == 1:
-            return candidates[0].id
-        return None
-
-    def _score_items(self, text: str, candidates: list) -> list[tuple[float, str]]:
-        """Keyword scores, plus a point for each figure of the turn that is one of the item's inputs.
-
-        "认定园区800平米" names both the park award and the rent subsidy by keyword;
-        the area read from the turn is the rent subsidy's own input.
-        """
-        scored = router.score_items(text, candidates)
-        if not scored:
-            return scored
-        figures = {name for name, value in extract_facts(text, self._all_inputs).facts.items()
-                   if not isinstance(value, bool | str)}
-        inputs = {item.id: {spec.name for spec in item.inputs} for item in candidates}
-        boosted = [(score + len(figures & inputs[item]), item) for score, item in scored]
-        return sorted(boosted, key=lambda pair: -pair[0])
-
-    def _continues(self, text: str, session: Session, scored: list) -> bool:
-        """A follow-up on the current item rather than a new topic."""
-        facts = self._facts_for(text, session.item)
-        read_freely = extract_facts(text, self._all_inputs).facts
-        if any(name in facts and not isinstance(value, bool | str) for name, value in read_freely.items()):
-            return True  # a figure that is the current item's own ("在区内平台一年花了800万")
-        if scored and scored[0][0] >= STRONG_KEYWORDS:
-            return False
-        if facts:
-            return True
-        if scored:
-            return False
-        if session.last_route in ("rules", "clarify") and len(text) <= SHORT_FOLLOW_UP and (
-                router.contains_any(text, ("这个", "那个", "该项", "这项", "之前", "以前")) or facts):
-            return True  # "之前没拿过这个奖励"
-        return router.is_follow_up(text) or router.wants_total(text) or router.asks_amount(text)
-
-    def _known_facts(self, session: Session, item: str) -> dict:
-        """Facts gathered earlier in the session that this item uses."""
-        names = {spec.name for spec in self.rules.get_item(item).inputs}
-        return {k: v for k, v in session.facts.items() if k in names}
-
-    def _facts_for(self, text: str, item: str) -> dict:
-        """Facts of ``text`` that are inputs of ``item`` (others may belong to another item)."""
-        inputs = self.rules.get_item(item).inputs
-        names = {spec.name for spec in inputs}
-        return {k: v for k, v in extract_facts(text, inputs).facts.items() if k in names}
-
-    def _is_rules_turn(self, text: str, session: Session, item: str, article: int | None,
-                       topic: int | None = None) -> bool:
-        facts = self._facts_for(text, item)
-        known = {**self._known_facts(session, item), **facts}
-        decisive = bool(known) and not self.rules.compute(item, known).missing  # enough to compute
-        if router.asserts(text) and not decisive and self.corrections(text, 0, item=item):
-            return False  # "听说上市奖励能拿1000万？": correct it from the article, compute nothing
-        if topic is not None and router.strong_topic(text):
-            return False
-        if topic is not None and not facts and self.rules.get_item(item).clause != topic:
-            return False
-        if self.claims(text) and not facts and not router.asks_amount(text):
-            return False
-        if router.asks_source(text) and not facts:
-            return False
-        if router.asks_lookup(text) and not _figures(facts) and not router.asks_how_much(text):
-            return False  # "改造成特色产业园，符合政策方向吗": the sentence, not a calculation
-        if router.asks_rule(text) and not decisive and not _figures(known) and not router.wants_total(text):
-            return False  # "房租补贴能拿几年": the rule, quoted, then what to tell us to compute it
-        if router.asks_amount(text):
-            return True
-        if item == session.item and session.last_route in ("rules", "clarify"):
-            return True
-        if router.asks_lookup(text) or article is not None:
-            return False
-        return bool(facts)
-
-    # -- replies ---------------------------------------------------------
-
     def _rules_reply(self, session: Session, text: str, item: str, extra: list[str]) -> Reply:
         from assistant.rules_turn import answer_rules_turn  # keeps this module short
 
@@ -299,35 +198,6 @@ class Assistant:
             reply.citations[1:1] = related
             reply.answer += "\n\n" + compose.section("另见：", [compose.quote_line(c) for c in related])
         return self._guarded(session, reply)
-
-    def _named_together(self, session: Session, text: str) -> list:
-        """Two awards of different articles asked in one breath ("新引进能拿多少，入选榜单又能拿多少")."""
-        if not (router.asks_amount(text) and router.contains_any(text, router.SEVERAL_WORDS)):
-            return []
-        named = self._named_items(text, limit=2)
-        if len(named) < 2:
-            return []
-        results = [self.rules.compute(i, {**session.facts, **self._facts_for(text, i)}) for i in named]
-        return [r for r in results if r.eligible is not False and not r.missing]
-
-    def _named_items(self, text: str, limit: int = 3) -> list[str]:
-        """Items the turn names clearly (keyword score ≥ 3), one per article, best first."""
-        seen, named = set(), []
-        for score, item in self._score_items(text, self.items):
-            clause = self.rules.get_item(item).clause
-            if score >= NAMED_SCORE and clause not in seen:
-                seen.add(clause)
-                named.append(item)
-        return named[:limit]
-
-    def _tied_items(self, text: str, item: str) -> list[str]:
-        """Items of other articles that the turn names just as strongly ("独角兽" → (七) and (十三))."""
-        scored = self._score_items(text, self.items)
-        mine = {i: sc for sc, i in scored}.get(item)
-        clause = self.rules.get_item(item).clause
-        return [other for sc, other in scored
-                if mine is not None and abs(sc - mine) < 1e-9 and other != item
-                and self.rules.get_item(other).clause != clause][:2]
 
     def _article_citation(self, number: int) -> CitationOut:
         art = self.policy.article(number)
@@ -381,21 +251,6 @@ class Assistant:
         """The sentence(s) a subsidy item rests on, as the rule engine cites them."""
         quote = self.rules.compute(item, {}).citation
         return CitationOut(quote.clause, quote.title, quote.quote)
-
-    def _topic(self, text: str) -> int | None:
-        """An article named by topic words or by most of its title.
-
-        A topic word weaker than the best item keywords gives way ("小升规…叠加奖励"
-        is about 小升规, not about stacking).
-        """
-        topic, strength = router.topic_article(text)
-        scored = router.score_items(text, self.items)
-        if not router.strong_topic(text) and scored and scored[0][0] >= strength + 1:
-            topic = None
-        if topic is None and not (scored and scored[0][0] >= NAMED_SCORE):  # a named item speaks for itself
-            titles = {n: a.title for n, a in self.policy.articles.items()}
-            topic = router.title_article(text, titles)
-        return topic
 
     def _chapter(self, text: str):
         """A chapter named by its title ("优化产业发展环境这一部分")."""
@@ -495,7 +350,3 @@ def _is_reference(q) -> bool:
     """"一年", "两个奖": words that count things rather than state a figure of the policy."""
     return (q.kind == "years" and q.value == 1) or (q.kind == "count" and q.value <= 2)
 
-
-def _figures(facts: dict) -> dict:
-    """The numeric facts (figures) among ``facts``."""
-    return {k: v for k, v in facts.items() if not isinstance(v, bool | str)}
