@@ -25,6 +25,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from assistant import ui_calculator as calc_fmt
 from assistant import ui_format as fmt
 from assistant.compose import REPLIES
 from assistant.settings import RESPONSIBLE_OFFICE, Settings
@@ -167,12 +168,12 @@ def _find_articles(assistant, text: str) -> tuple[str, str]:
     from knowledge.lookup import ArticleOutOfRange, parse_article_ref
 
     if not text:
-        return fmt.error_html("请输入条款编号（如“第十七条”“17”“（十七）”）或关键词。"), ""
+        return calc_fmt.error_html("请输入条款编号（如“第十七条”“17”“（十七）”）或关键词。"), ""
     policy = assistant.policy
     try:
         number = fmt.article_number(text, lambda t: parse_article_ref(t, max(policy.articles)))
     except ArticleOutOfRange as exc:
-        return fmt.error_html(str(exc)), ""
+        return calc_fmt.error_html(str(exc)), ""
     if number is not None:
         view, question = fmt.article_html(policy.article(number)), f"第{number}条"
     else:
@@ -186,7 +187,7 @@ def _calculator_tab(gr, assistant) -> None:
     items = list(assistant.rules.list_items())
     by_id = {item.id: item for item in items}
     first = "rent_subsidy" if "rent_subsidy" in by_id else (items[0].id if items else None)
-    item = gr.Dropdown(fmt.item_choices(items), value=first, label="补贴项目", elem_id="calc-item")
+    item = gr.Dropdown(calc_fmt.item_choices(items), value=first, label="补贴项目", elem_id="calc-item")
     result = gr.HTML(render=False, elem_id="calc-result")
 
     @gr.render(inputs=item)
@@ -210,7 +211,7 @@ def _field(gr, spec):
     Every widget is ``interactive=True``: inside ``gr.render`` Gradio would
     otherwise show some of them disabled.
     """
-    kind, label, elem_id = fmt.field_kind(spec), fmt.field_label(spec), f"calc-{spec.name}"
+    kind, label, elem_id = calc_fmt.field_kind(spec), calc_fmt.field_label(spec), f"calc-{spec.name}"
     if kind == "number":  # a Textbox: gr.Number cannot be blank and would send 0 for "unknown"
         default = spec.default if isinstance(spec.default, (int, float)) else ""
         return gr.Textbox(value=str(default), label=label, elem_id=elem_id, interactive=True,
@@ -218,19 +219,19 @@ def _field(gr, spec):
     if kind == "bool":
         return gr.Radio(list(fmt.BOOL_CHOICES), value=fmt.UNKNOWN, label=label, elem_id=elem_id,
                         interactive=True)
-    choices = [(fmt.choice_label(spec, code), code) for code in spec.choices]
+    choices = [(calc_fmt.choice_label(spec, code), code) for code in spec.choices]
     return gr.Dropdown([*choices, (fmt.UNKNOWN, fmt.UNKNOWN)], value=fmt.UNKNOWN, label=label,
                        elem_id=elem_id, interactive=True)
 
 
 def _compute(assistant, spec, values) -> str:
     """Run the rule engine on the form's values; a bad value gives a message, not a crash."""
-    facts = fmt.collect_facts(spec.inputs, values)
+    facts = calc_fmt.collect_facts(spec.inputs, values)
     try:
         result = assistant.rules.compute(spec.id, facts)
     except ValueError as exc:  # rules.errors.InvalidFact
-        return fmt.error_html(fmt.invalid_fact_text(exc, {f.name: f.description for f in spec.inputs}))
-    return fmt.result_html(result, {field.name: field.description for field in spec.inputs})
+        return calc_fmt.error_html(calc_fmt.invalid_fact_text(exc, {f.name: f.description for f in spec.inputs}))
+    return calc_fmt.result_html(result, {field.name: field.description for field in spec.inputs})
 
 
 def _ask_endpoint(gr, assistant):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from assistant import ui_calculator as calc_fmt
 from assistant import ui_format as fmt
 from knowledge.lookup import ArticleOutOfRange, parse_article_ref
 from knowledge.policy import load_policy
@@ -196,10 +197,10 @@ RENT = InputSpec("actual_rent_yuan", "money", "元", "当年实际支付的租�
 
 
 def test_field_kinds_and_labels():
-    assert [fmt.field_kind(s) for s in (AREA, PARK, SCALE, RENT)] == ["number", "choice", "bool", "number"]
-    assert fmt.field_label(AREA) == "租赁的产业用房面积（平方米）（必填）"
-    assert fmt.field_label(PARK) == "入驻园区类型（选填，留空按默认）"
-    assert fmt.field_label(InputSpec("growth_percent", "percent", "%", "增速", True)) == "增速（单位：%）（必填）"
+    assert [calc_fmt.field_kind(s) for s in (AREA, PARK, SCALE, RENT)] == ["number", "choice", "bool", "number"]
+    assert calc_fmt.field_label(AREA) == "租赁的产业用房面积（平方米）（必填）"
+    assert calc_fmt.field_label(PARK) == "入驻园区类型（选填，留空按默认）"
+    assert calc_fmt.field_label(InputSpec("growth_percent", "percent", "%", "增速", True)) == "增速（单位：%）（必填）"
 
 
 @pytest.mark.parametrize(("spec", "code", "text"), [
@@ -207,16 +208,16 @@ def test_field_kinds_and_labels():
     (LEVEL, "provincial", "省级（provincial）"), (LEVEL, "unknown", "unknown"),
 ])
 def test_choice_labels_come_from_the_description(spec, code, text):
-    assert fmt.choice_label(spec, code) == text
+    assert calc_fmt.choice_label(spec, code) == text
 
 
 def test_collect_facts_types_values_and_skips_unknowns():
     specs = (AREA, PARK, SCALE, RENT)
-    assert fmt.collect_facts(specs, ["800", "other", "是", "30万"]) == {
+    assert calc_fmt.collect_facts(specs, ["800", "other", "是", "30万"]) == {
         "area_m2": 800, "park_type": "other", "above_scale": True, "actual_rent_yuan": "30万"}
-    assert fmt.collect_facts(specs, [" 12.5 ", fmt.UNKNOWN, "否", ""]) == {"area_m2": 12.5, "above_scale": False}
-    assert fmt.collect_facts(specs, [None, fmt.UNKNOWN, fmt.UNKNOWN, "  "]) == {}
-    assert fmt.collect_facts((RENT,), ["1,000"]) == {"actual_rent_yuan": 1000}
+    assert calc_fmt.collect_facts(specs, [" 12.5 ", fmt.UNKNOWN, "否", ""]) == {"area_m2": 12.5, "above_scale": False}
+    assert calc_fmt.collect_facts(specs, [None, fmt.UNKNOWN, fmt.UNKNOWN, "  "]) == {}
+    assert calc_fmt.collect_facts((RENT,), ["1,000"]) == {"actual_rent_yuan": 1000}
 
 
 def make_result(**changes) -> Result:
@@ -230,22 +231,22 @@ def make_result(**changes) -> Result:
 
 
 def test_result_html_shows_amount_trace_notes_and_citation():
-    out = fmt.result_html(make_result())
+    out = calc_fmt.result_html(make_result())
     assert "租金补贴：<b>28.8万元</b>（每年） · 符合条件" in out
     assert "<li>800平方米 × 30元/平方米/月 × 12个月 = 288000元</li>" in out
     assert "假定贵企业为规模以上" in out and f"<blockquote>{RENT_QUOTE}</blockquote>" in out
 
 
 def test_result_html_for_missing_facts_and_bound_only():
-    missing = fmt.result_html(make_result(amount_yuan=None, eligible=None, missing=["area_m2"], trace=[]),
+    missing = calc_fmt.result_html(make_result(amount_yuan=None, eligible=None, missing=["area_m2"], trace=[]),
                               {"area_m2": "租赁面积"})
     assert "—" in missing and "待确认" in missing and "还需填写：租赁面积" in missing
-    bound = fmt.result_html(make_result(amount_yuan=None, amount_kind="bound_only", bound_yuan=20000000))
+    bound = calc_fmt.result_html(make_result(amount_yuan=None, amount_kind="bound_only", bound_yuan=20000000))
     assert "最高2000万元" in bound
 
 
 def test_error_html_escapes():
-    assert fmt.error_html("<b>坏</b>") == '<div class="qa-error">&lt;b&gt;坏&lt;/b&gt;</div>'
+    assert calc_fmt.error_html("<b>坏</b>") == '<div class="qa-error">&lt;b&gt;坏&lt;/b&gt;</div>'
 
 
 # -- /ask history ----------------------------------------------------------------
@@ -301,21 +302,21 @@ def test_keyword_search_terms_are_bold_and_escaped():
 @pytest.mark.parametrize(("typed", "fact"), [
     ("８００", 800), ("八百", 800), ("一千二百", 1200), ("三十万", "30万"), ("abc", "abc"), ("-5", -5)])
 def test_calculator_reads_full_width_and_chinese_numbers(typed, fact):
-    assert fmt.collect_facts((AREA,), [typed]) == {"area_m2": fact}
+    assert calc_fmt.collect_facts((AREA,), [typed]) == {"area_m2": fact}
 
 
 def test_invalid_fact_message_names_the_field_not_its_code():
     from rules.errors import InvalidFact
 
     exc = InvalidFact("area_m2", "abc", "不是数字", "大于0的数值（单位：平方米）", "租赁面积")
-    text = fmt.invalid_fact_text(exc, {"area_m2": "租赁的产业用房面积（平方米）"})
+    text = calc_fmt.invalid_fact_text(exc, {"area_m2": "租赁的产业用房面积（平方米）"})
     assert text.startswith("“租赁的产业用房面积（平方米）”填写的“abc”无效：不是数字。")
     assert "area_m2" not in text and "'abc'" not in text
-    assert fmt.invalid_fact_text(ValueError("坏"), {}) == "坏 请修改后再计算。"
+    assert calc_fmt.invalid_fact_text(ValueError("坏"), {}) == "坏 请修改后再计算。"
 
 
 def test_missing_fact_note_with_the_code_is_not_repeated():
     result = make_result(amount_yuan=None, eligible=None, missing=["area_m2"], trace=[],
                          reasons=["缺少以下信息，暂无法计算：area_m2（租赁面积）。"])
-    out = fmt.result_html(result, {"area_m2": "租赁面积"})
+    out = calc_fmt.result_html(result, {"area_m2": "租赁面积"})
     assert "还需填写：租赁面积" in out and "area_m2" not in out
