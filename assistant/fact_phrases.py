@@ -5,6 +5,14 @@ flips a flag or gives a choice's ``negated`` value; a question word before it ("
 count for nothing. Both reach across a short adverbial (the table's ``negation_gap``): "没有在区里
 备案", "未获区政府同意", "有没有在区里备案". A flag's ``bare`` phrases ("备案", "纳入一套表") name the
 act itself and count only when negated. ``assistant.facts.extract_facts`` calls ``resolve_phrases``.
+
+A phrase inside the question about an award ("能拿百强企业落户奖励吗", "能申请新落户奖励吗") names the
+award, it is no statement about the enterprise: it counts only when the turn states nothing else
+about the fact ("不是百强，…能拿百强企业落户奖励吗" is False). A flag's ``unmet`` phrases name its
+condition ("认定"): negated in a turn that names the flag's thing ("…互联网生产服务平台，还没有经过认定")
+they make the flag False whatever else is said. A
+phrase after a flag's or choice's ``not_after`` qualifier ("胡润全球独角兽榜") is another thing and
+counts for nothing.
 """
 
 from __future__ import annotations
@@ -27,8 +35,13 @@ def compile_phrases(data: dict, compile_: Any) -> None:
         spec["values"] = {True: spec.pop("true"), False: spec.pop("false")}
         if spec.get("bare"):
             spec["values"][_BARE] = spec.pop("bare")
+        if spec.get("unmet"):
+            spec["unmet"] = {_BARE: [compile_(p) for p in spec["unmet"]]}
+    data["topic_after"] = compile_(data["topic_after"])
     for spec in [*data["flags"].values(), *data["choices"].values()]:
         spec["values"] = {v: [compile_(p) for p in ps] for v, ps in spec["values"].items()}
+        if spec.get("not_after"):
+            spec["not_after"] = compile_(spec["not_after"])
 
 
 def _phrase_matches(text: str, values: dict) -> list[tuple[int, int, Any]]:
@@ -49,12 +62,14 @@ def _lead(text: str, start: int) -> str:
     return before[cut[-1]:] if cut else before
 
 
-def _stated_values(text: str, spec: dict, cues: dict, negated: Any) -> list[Any]:
-    """Values a flag or choice is given in the turn, with negations and questions applied."""
+def _stated_values(text: str, values: dict, cues: dict, negated: Any,
+                   not_after: re.Pattern | None = None) -> list[tuple[Any, bool]]:
+    """(value, named in a question about an award) for each phrase of ``values`` in the turn,
+    with negations and questions applied."""
     out = []
-    for s, _, value in _phrase_matches(text, spec["values"]):
+    for s, e, value in _phrase_matches(text, values):
         before = _lead(text, s)
-        if cues["asked_before"].search(before):
+        if cues["asked_before"].search(before) or (not_after and not_after.search(before)):
             continue
         is_negated = bool(cues["negated_before"].search(before))
         if value is _BARE:
@@ -64,7 +79,7 @@ def _stated_values(text: str, spec: dict, cues: dict, negated: Any) -> list[Any]
         if is_negated:
             value = negated(value)
         if value is not None:
-            out.append(value)
+            out.append((value, bool(cues["topic_after"].match(text, e))))
     return out
 
 
@@ -76,7 +91,11 @@ def resolve_phrases(text: str, asked: set[str], cues: dict, update: Any) -> None
     for name, (spec, negated) in {**flags, **choices}.items():
         if spec.get("only_when_asked") and name not in asked:
             continue
-        values = list(dict.fromkeys(_stated_values(text, spec, cues, negated)))
+        stated = _stated_values(text, spec["values"], cues, negated, spec.get("not_after"))
+        if stated and spec.get("unmet") and _stated_values(text, spec["unmet"], cues, negated):
+            stated = [(False, False)]  # its condition negated: "还没有经过认定"
+        statements = [v for v, topic in stated if not topic]
+        values = list(dict.fromkeys(statements or [v for v, _ in stated]))
         if spec.get("ordered") and values:
             order = list(spec["values"])
             values = [max(values, key=order.index)]

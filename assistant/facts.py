@@ -8,7 +8,9 @@ turn are reported in ``conflicts`` and absurd values in ``errors``, and those fa
 Readings beyond the nearest cue word:
 - the current item's own input wins over a fact of another item of the same kind when it refines
   it or its cues also fit ("核心团队…拿了市里2000万资助" is city_funding_yuan for core_team);
-- a value said of the past next to an award already received ("之前营收过5000万的时候已经拿了150万
+- a value said of the past ("去年营收3亿，今年6亿": a cue-less number after a period word is the
+  same figure as the number before it) gives way to another one of the same fact, as does one
+  said of the past next to an award already received ("之前营收过5000万的时候已经拿了150万
   奖励") gives way to the current one, like a threshold ("500平方米以上") does;
 - a policy tier asked about ("增速超过10%的叠加奖励") is no fact, the enterprise's own figure in a
   question is ("营收首次达到5000万奖励多少", "要是营收3亿呢");
@@ -71,6 +73,7 @@ class _Candidate:
     threshold: bool
     notes: tuple[str, ...] = ()
     context: bool = False  # said of the past next to an award received: another value wins
+    past: bool = False  # said of the past ("去年营收3亿"): a value not so said wins
 
 
 @lru_cache(maxsize=4)
@@ -85,7 +88,7 @@ def load_cues(path: Path = CUES_PATH) -> dict:
 
     for key in ("claims_before", "award_words", "level_before", "claims_after", "hypothetical", "monthly_before",
                 "monthly_after", "threshold_after", "tier_before", "tier_after", "first_person",
-                "past_before", "past_after", "received"):
+                "past_before", "past_after", "received", "period"):
         data[key] = compile_(data[key])
     data["topic_before"] = re.compile(f"{data['award_words'].pattern}\\s*$")
     for spec in data["quantities"].values():
@@ -236,20 +239,25 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
     asked = {i.name for i in inputs}
     kinds = {s["kind"] for s in cues["quantities"].values()} | {i.type for i in inputs}
     quantities = extract_quantities(text)
-    cued, bare = [], []
+    cued, bare, facts = [], [], {}
     for n, q in enumerate(quantities):
         if q.kind not in kinds:
             continue
         before, after = _clause(text, q)
         if _is_claim(cues, before, after, q.kind) or _is_tier(cues, before, after):
             continue
-        own = _own_part(before, after, q, quantities[n - 1] if n else None,
-                        quantities[n + 1] if n + 1 < len(quantities) else None)
+        prev = quantities[n - 1] if n else None
+        own = _own_part(before, after, q, prev, quantities[n + 1] if n + 1 < len(quantities) else None)
+        since = before[-(q.span[0] - prev.span[1]):] if prev and q.span[0] - prev.span[1] < len(before) else before
         fact = _match_fact(cues, q, before, after, asked, own)
-        (cued if fact else bare).append((fact, q, before, after))
+        if fact is None and prev is not None and prev.kind == q.kind and cues["period"].search(since):
+            fact = facts.get(n - 1)  # "去年营收3亿，今年6亿": the same figure in another period
+        if fact:
+            facts[n] = fact
+        (cued if fact else bare).append((fact, q, before, after, bool(cues["past_before"].search(since))))
     taken = {fact for fact, *_ in cued}
     out = []
-    for fact, q, before, after in cued + bare:
+    for fact, q, before, after, past in cued + bare:
         note = ""
         if fact is None:
             fact, note = _bare_fact(cues, q, inputs, taken, before)
@@ -257,7 +265,7 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
             value, monthly = _monthly_note(cues, fact, _signed(cues, fact, q, before, after), before, after)
             threshold = bool(cues["threshold_after"].match(after))
             notes = tuple(filter(None, (monthly or note, _approx_note(q))))
-            out.append(_Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after)))
+            out.append(_Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after), past))
     return out
 
 
@@ -304,7 +312,7 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
         by_fact.setdefault(c.fact, []).append(c)
     for fact, group in by_fact.items():
         spec = cues["quantities"].get(fact) or {"kind": group[0].quantity.kind, "label": fact}
-        for drop in ("threshold", "context"):  # a plainer, current value wins over these
+        for drop in ("threshold", "context", "past"):  # a plainer, current value wins over these
             if len({c.value for c in group}) > 1:
                 group = [c for c in group if not getattr(c, drop)] or group
         if len({c.value for c in group}) > 1:

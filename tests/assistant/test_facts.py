@@ -625,3 +625,92 @@ def test_follow_ups_update_the_facts_turn_by_turn(item, turns, expected):
         known.update(facts(turn, engine.get_item(item).inputs))  # the new turn's value replaces the old
         amounts.append(engine.compute(item, known).amount_yuan)
     assert amounts == expected
+
+
+def _flags(*names):
+    return [Spec(n, "bool") for n in names]
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("在全国软件企业排名第120名，不是百强，新落户光明能拿百强企业落户奖励吗", _flags("top100", "newly_settled"),
+     {"top100": False, "newly_settled": True}),
+    ("我们不算百强，能拿百强企业落户奖励吗", _flags("top100"), {"top100": False}),
+    ("我们还没上市，今年新落户光明，能拿上市企业落户奖励吗", _flags("listed_company", "newly_settled"),
+     {"listed_company": False, "newly_settled": True}),
+    ("公司没有上市，上市企业落户奖励能拿吗", _flags("listed_company"), {"listed_company": False}),
+    ("我们已经在光明经营五年了，能申请新落户奖励吗", RENT[2:4], {"newly_settled": False}),
+    ("我们2015年就在光明注册了，能拿新引进的小巨人奖励吗", _flags("little_giant", "newly_settled"),
+     {"newly_settled": False, "little_giant": True}),
+    ("百强企业落户奖励有多少", _flags("top100"), {"top100": True}),
+    ("新落户奖励能拿多少", _flags("newly_settled"), {"newly_settled": True}),
+])
+def test_a_statement_wins_over_a_mention_in_the_question_about_the_award(text, inputs, expected):
+    assert facts(text, inputs) == expected
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("我们只是省级专精特新中小企业，不是小巨人", _flags("little_giant", "newly_settled"), {"little_giant": False}),
+    ("公司今年被认定为广东省专精特新中小企业（不是小巨人）", _flags("little_giant", "first_recognized"),
+     {"little_giant": False, "first_recognized": True}),
+    ("我们还不是规模以上企业，年营收1500万元", [Spec("above_scale", "bool"), Spec("revenue_yuan", "money")],
+     {"above_scale": False, "revenue_yuan": 15_000_000}),
+    ("我们2021年已经被认定过国家鼓励的重点软件企业，今年是再次认定", _flags("key_software", "first_recognized"),
+     {"key_software": True, "first_recognized": False}),
+    ("我们做了一个互联网生产服务平台，还没有经过认定", _flags("internet_platform"), {"internet_platform": False}),
+    ("互联网平台已经建好了，但是还未被认定", _flags("internet_platform"), {"internet_platform": False}),
+    ("我们有个AI应用示范项目，没有经过认定", _flags("demo_project"), {"demo_project": False}),
+    ("我们的互联网生产服务平台已经通过认定", _flags("internet_platform"), {"internet_platform": True}),
+])
+def test_negated_status_flags_are_false(text, inputs, expected):
+    found = facts(text, inputs)
+    assert {n: found.get(n) for n in expected} == expected
+
+
+def test_a_negated_condition_says_nothing_of_a_flag_not_named():
+    found = facts("我们在一个普通产业园（不是认定园区）", _flags("internet_platform", "demo_project"))
+    assert "internet_platform" not in found and "demo_project" not in found
+
+
+@pytest.mark.parametrize("text", ["我们还在上市辅导期，没有完成股份制改造", "还没有做完股改", "我们没有完成股改"])
+def test_an_ipo_stage_not_completed_is_not_reached(text):
+    assert facts(text, IPO) == {}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我们入选了胡润全球独角兽榜，不是深圳市科技独角兽榜单", {}),
+    ("上了福布斯独角兽榜单，但没进深圳市的独角兽榜单", {}),
+    ("我们入选了深圳市科技独角兽榜单", {"unicorn_list": "list"}),
+])
+def test_another_unicorn_list_is_not_shenzhens(text, expected):
+    assert facts(text, [Spec("unicorn_list", "choice", choices=("list", "pool"))]) == expected
+
+
+def test_being_on_another_unicorn_list_still_makes_a_unicorn():
+    assert facts("我们入选了胡润全球独角兽榜，不是深圳市科技独角兽榜单", _flags("unicorn")) == {"unicorn": True}
+
+
+@pytest.mark.parametrize("text", ["已经在光明经营五年了", "2015年就在光明注册了", "在光明经营十年的老软件企业",
+                                  "一直在光明区，没有搬迁过", "我们在光明发展了好几年", "公司从来没有搬迁过"])
+def test_long_presence_is_not_newly_settled(text):
+    assert facts(text) == {"newly_settled": False}
+
+
+@pytest.mark.parametrize("text", ["今年刚落户光明", "公司2025年落户光明"])
+def test_recent_settling_stays_new(text):
+    assert facts(text) == {"newly_settled": True}
+
+
+REVENUE = [Spec("revenue_yuan", "money"), Spec("newly_settled", "bool"), Spec("previous_award_yuan", "money")]
+
+
+@pytest.mark.parametrize("text, inputs, expected", [
+    ("我们是新引进的软件企业，去年营收首次达到6000万元，已经拿了150万元奖励，今年营收达到1.2亿元，还能拿多少", REVENUE,
+     {"revenue_yuan": 120_000_000, "previous_award_yuan": 1_500_000, "newly_settled": True}),
+    ("去年营收3亿，今年6亿", [Spec("revenue_yuan", "money"), Spec("growth_percent", "percent")],
+     {"revenue_yuan": 600_000_000}),
+    ("今年营收6亿，去年营收3亿", [Spec("revenue_yuan", "money")], {"revenue_yuan": 600_000_000}),
+    ("以前营收5000万，现在营收8000万", [Spec("revenue_yuan", "money")], {"revenue_yuan": 80_000_000}),
+    ("去年营收3000万，目前4500万", [Spec("revenue_yuan", "money")], {"revenue_yuan": 45_000_000}),
+])
+def test_the_current_value_wins_over_the_past_one(text, inputs, expected):
+    assert facts(text, inputs) == expected
