@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from assistant import router
 from assistant.facts import extract_facts
+from assistant.quantities import extract_quantities
 from assistant.session import Session
 
 SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
@@ -93,7 +94,8 @@ class ItemRouting:
         facts = self._facts_for(text, item)
         known = {**self._known_facts(session, item), **facts}
         decisive = bool(known) and not self.rules.compute(item, known).missing  # enough to compute
-        if router.asserts(text) and not decisive and self.corrections(text, 0, item=item):
+        threshold = router.asserts(text) and self.corrections(text, 0, item=item) and _has_threshold(text)
+        if threshold or (router.asserts(text) and not decisive and self.corrections(text, 0, item=item)):
             return False  # "听说上市奖励能拿1000万？": correct it from the article, compute nothing
         if topic is not None and router.strong_topic(text):
             return False
@@ -165,3 +167,9 @@ class ItemRouting:
 def _figures(facts: dict) -> dict:
     """The numeric facts (figures) among ``facts``."""
     return {k: v for k, v in facts.items() if not isinstance(v, bool | str)}
+
+
+
+def _has_threshold(text: str) -> bool:
+    """A threshold stated as the policy's ("…以上才能申请吗")."""
+    return any(router.is_threshold(text, q) for q in extract_quantities(text))

@@ -249,3 +249,12 @@ def mentions_domain(text: str) -> bool:
 def asks_overview(text: str) -> bool:
     """"我们能申请什么？": every item, or every item the user's facts qualify for."""
     return contains_any(text, OVERVIEW_SIGNALS)
+
+
+THRESHOLD_AFTER = re.compile(r"^\s*(以上|以下|以内|及以上)")
+
+
+def is_threshold(text: str, q) -> bool:
+    """"要1000平方米以上才能申请吗": a figure stated as the policy's threshold, not the company's."""
+    return (q.kind in ("area", "count", "money", "percent") and bool(THRESHOLD_AFTER.match(text[q.span[1]:]))
+            and ("才" in text[q.span[1]:] or "要" in text[:q.span[0]]))

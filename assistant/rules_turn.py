@@ -96,4 +96,5 @@ def _fact_problem_reply(asst, spec, problems: list[str], extra: list[str]) -> Re
     first = article.sentences[0].text if article.sentences else article.text
     citations = [CitationOut(spec.clause, article.title, first)]
     lines = [*extra, *problems, f"请核对后重新告诉我，我会按{compose.label(spec.clause)}为您测算{spec.name}。"]
-    return Reply(answer="\n".join(lines), route="clarify", citations=citations, item=spec.id)
+    # the range limits in these messages come from the rule engine's checks: they are part of its trace
+    return Reply(answer="\n".join(lines), route="clarify", citations=citations, item=spec.id, trace=list(problems))
