@@ -132,6 +132,8 @@ class Assistant(ItemRouting):
         extra = [compose.REPLIES["truncated"]] if truncated else []
         if not text.strip():
             return Reply(answer=compose.REPLIES["empty"] + compose.smalltalk_answer(), route="smalltalk")
+        if _mostly_garbage(text):  # binary junk: a clear reply, and nothing read from it into the session
+            return Reply(answer=compose.REPLIES["garbage"] + compose.REPLIES["scope"], route="smalltalk")
         session.user_turns.append(text)
         closing = router.closing_words(text)
         if closing and not router.mentions_domain(text):
@@ -366,3 +368,9 @@ def _without_instructions(text: str) -> str:
             if not router.contains_any(c.lower(), INJECTION) and not router.contains_any(c, INSTRUCTION_WORDS)]
     return "".join(kept).strip(" ，。；！？,;!?：:")
 
+
+
+def _mostly_garbage(text: str) -> bool:
+    """Undecodable or private-use characters make up a tenth of the turn or more."""
+    bad = sum(1 for ch in text if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or "\udc80" <= ch <= "\udcff")
+    return bad * 10 >= max(len(text), 1) and bad >= 3
