@@ -8,6 +8,7 @@ into the trace like any rule step, so the number guard sees where it came from.
 from __future__ import annotations
 
 import logging
+import re
 
 from assistant import compose, router
 from assistant.facts import extract_facts
@@ -24,7 +25,7 @@ def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[
     if session.item != item:
         log.info("session %s: item %s -> %s", session.id, session.item, item)
     session.item = item
-    update = extract_facts(text, spec.inputs)
+    update = _facts_with_self_correction(text, spec.inputs)
     problems = list(update.errors) + list(update.conflicts)
     if problems:
         return _fact_problem_reply(asst, spec, problems, extra)
@@ -43,6 +44,24 @@ def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[
         session.awards[item] = result.amount_yuan
     years = router.total_years(text) if router.wants_total(text) else None
     return _result_reply(result, citations, extra, router.wants_total(text), years)
+
+
+SELF_CORRECTION = re.compile(r"(不对|说错了|更正一下|纠正一下|应该是|我说错|不是这个数)[，,。:：]?")
+
+
+def _facts_with_self_correction(text: str, inputs):
+    """"租了800平米，不对，是600平米": what follows the user's own correction replaces what came before."""
+    update = extract_facts(text, inputs)
+    marks = list(SELF_CORRECTION.finditer(text))
+    if not update.conflicts or not marks:
+        return update
+    head, tail = text[:marks[-1].start()], text[marks[-1].end():]
+    before, after = extract_facts(head, inputs), extract_facts(tail, inputs)
+    if after.conflicts or after.errors or not after.facts:
+        return update
+    after.facts = {**before.facts, **after.facts}
+    after.notes = [*before.notes, *after.notes]
+    return after
 
 
 RECEIVED_INPUTS = ("previous_award_yuan", "received_matching_yuan")  # "already received" amounts

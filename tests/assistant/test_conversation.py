@@ -302,3 +302,10 @@ def test_a_wrong_threshold_or_cap_is_corrected_not_computed(asst, question, clau
     reply = ask(asst, question)[0]
     assert reply["route"] == "lookup" and reply["amount_yuan"] is None
     assert reply["citations"][0]["clause"] == clause and "更正" in reply["answer"] and figure in reply["answer"]
+
+
+def test_the_users_own_correction_replaces_the_earlier_figure(asst):
+    reply = ask(asst, "我们租了800平米，不对，是600平米，在认定的人工智能产业园，规上新入驻，租金补贴多少？")[0]
+    assert reply["route"] == "rules" and reply["amount_yuan"] == 216000  # 600 × 30 × 12
+    contradiction = ask(asst, "我们租了800平米，也租了600平米，租金补贴多少？")[0]
+    assert contradiction["amount_yuan"] is None  # no correction word: still asked to confirm
