@@ -170,6 +170,8 @@ class Assistant(ItemRouting):
             return self._rules_reply(session, text, item, extra)
         if article is not None:
             return self._lookup_reply(session, text, extra, [self._article_citation(article)], whole=True)
+        if topic is not None and router.contains_any(text, router.WHOLE_ARTICLE_WORDS):
+            return self._lookup_reply(session, text, extra, [self._article_citation(topic)], whole=True)
         if topic is not None:
             citations = self._article_sentences(topic, text)
             if router.strong_topic(text):  # "…两个奖能同时拿吗": the stacking rule, then the awards named

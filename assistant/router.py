@@ -30,6 +30,7 @@ TOPICS: dict = _VOCAB["topics"]
 COMMON_BIGRAMS = frozenset(_VOCAB["common_bigrams"])
 OVERVIEW_SIGNALS = tuple(_VOCAB["overview_signals"])
 STRONG_TOPIC_WORDS = tuple(_VOCAB["strong_topic_words"])
+WHOLE_ARTICLE_WORDS = tuple(_VOCAB["whole_article_words"])
 THANKS = tuple(_VOCAB["thanks"])
 SUBSIDY_WORDS = ("补", "奖", "资助", "贴", "扶持", "钱", "给")
 PERSONAL = tuple(_VOCAB["out_of_scope_personal"])
@@ -42,7 +43,7 @@ TOTAL_PATTERN = re.compile(
 TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*年\s*(一共|总共|合计|累计|加起来|总计|下来)")
 RULE_WORDS = ("几年", "多久", "多长时间", "每年最多", "最多多少", "最高多少", "上限", "标准是", "补贴标准",
               "比例", "每平米", "每平方米", "几块", "怎么算", "如何计算", "怎么计算", "按什么", "几档", "多少一平",
-              "一平多少", "各阶段", "分别奖励", "分别给", "ratio", "percent", "rate")
+              "一平多少", "各阶段", "分别奖励", "分别给", "ratio", "percent", "rate", "每一档", "每档")
 
 
 @dataclass(frozen=True)

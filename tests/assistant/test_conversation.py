@@ -309,3 +309,20 @@ def test_the_users_own_correction_replaces_the_earlier_figure(asst):
     assert reply["route"] == "rules" and reply["amount_yuan"] == 216000  # 600 × 30 × 12
     contradiction = ask(asst, "我们租了800平米，也租了600平米，租金补贴多少？")[0]
     assert contradiction["amount_yuan"] is None  # no correction word: still asked to confirm
+
+
+@pytest.mark.parametrize(("question", "route", "clause"),
+                         [("帮我写一份数据集采购合同", "out_of_scope", None),
+                          ("科创板上市需要满足哪些财务指标", "out_of_scope", None),
+                          ("你都能帮我查些什么", "smalltalk", None),
+                          ("上市后备军是怎么培育的", "lookup", 14),
+                          ("做优做精那一条说了什么", "lookup", 13)])
+def test_look_alikes_capability_and_how_questions(asst, question, route, clause):
+    reply = ask(asst, question)[0]
+    assert reply["route"] == route and reply["amount_yuan"] is None
+    assert (reply["citations"][0]["clause"] if reply["citations"] else None) == clause
+
+
+def test_colloquial_rent_word(asst):
+    reply = ask(asst, "去年底搬到光明一个普通工业园，不是区里认定的专业园区哈，面积650㎡，规上企业，房补一年多少钱")[0]
+    assert reply["amount_yuan"] == 117000  # 650 × 15 × 12
