@@ -184,7 +184,7 @@ class Assistant(ItemRouting):
         chapter = self._chapter(text)
         if chapter is not None:
             return self._chapter_reply(session, chapter, extra)
-        if (router.asks_amount(text) and router.contains_any(text, router.SUBSIDY_WORDS)
+        if (router.asks_amount(text) and (router.contains_any(text, router.SUBSIDY_WORDS) or len(text) <= 8)
                 and not router.asks_lookup(text) and len(text) <= WHICH_ITEM_MAX_CHARS):
             return Reply(answer="\n".join([*extra, compose.REPLIES["which_item"]]), route="clarify",
                          missing=["item"])

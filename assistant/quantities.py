@@ -53,6 +53,8 @@ _FW_THOUSANDS = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f"
                       "\ufeff\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_YUAN_SIGN = re.compile(r"(?:[¥￥]|RMB|CNY)\s*(\d[\d,]*(?:\.\d+)?(?:万|亿)?)(?!\s*[元万亿])")
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"
@@ -146,7 +148,9 @@ def normalize_text(text: object, limit: int = MAX_TURN_CHARS) -> NormalizedText:
     Returns:
         ``NormalizedText(text, truncated)``.
     """
-    clean = _SPACE.sub(" ", _CONTROL.sub("", fold_width(as_text(text)))).strip().translate(_FORMAL_NUMERALS)
+    raw = _LINE_BREAK.sub("；", as_text(text).strip())  # pasted lines are separate statements
+    clean = _SPACE.sub(" ", _CONTROL.sub("", fold_width(raw))).strip().translate(_FORMAL_NUMERALS)
+    clean = _YUAN_SIGN.sub(lambda m: m.group(1) + "元", clean)  # ¥5,000,000 → 5,000,000元
     if len(clean) > limit:
         return NormalizedText(clean[:limit], True)
     return NormalizedText(clean, False)

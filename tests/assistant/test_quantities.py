@@ -154,9 +154,14 @@ def test_format_yuan_reads_back(n):
 
 
 def test_normalize_text_folds_and_strips():
-    out = normalize_text("  ｒｅｎｔ１２３\x00\x07 你好\u200b  世界\n\t！（十一）３０％ ")
+    out = normalize_text("  ｒｅｎｔ１２３\x00\x07 你好\u200b  世界\t！（十一）３０％ ")
     assert out.text == "rent123 你好 世界 ！（十一）30%"
     assert out.truncated is False
+
+
+def test_normalize_text_keeps_pasted_lines_apart_and_reads_the_yuan_sign():
+    out = normalize_text("科技计划项目：省级\n资助金额：¥1,800,000\r\n问：区配套资助")
+    assert out.text == "科技计划项目：省级；资助金额：1,800,000元；问：区配套资助"
 
 
 def test_normalize_text_caps_length():
