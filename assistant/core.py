@@ -129,6 +129,7 @@ class Assistant(ItemRouting):
 
     def _respond(self, session: Session, raw: Any) -> Reply:
         text, truncated = normalize_text(raw)
+        text = _forms_to_prose(text)
         extra = [compose.REPLIES["truncated"]] if truncated else []
         if not text.strip():
             return Reply(answer=compose.REPLIES["empty"] + compose.smalltalk_answer(), route="smalltalk")
@@ -376,3 +377,12 @@ def _mostly_garbage(text: str) -> bool:
     """Undecodable or private-use characters make up a tenth of the turn or more."""
     bad = sum(1 for ch in text if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or "\udc80" <= ch <= "\udcff")
     return bad * 10 >= max(len(text), 1) and bad >= 3
+
+
+_FORM_NO = re.compile(r"(?:是否)?([\u4e00-\u9fffA-Za-z]{1,12}?)\s*[:：]\s*(?:否|不是|无|没有|未|no|No|NO)(?=$|[；;，,。\s/])")
+_FORM_YES = re.compile(r"(?:是否)?([\u4e00-\u9fffA-Za-z]{1,12}?)\s*[:：]\s*(?:是|有|yes|Yes|YES)(?=$|[；;，,。\s/])")
+
+
+def _forms_to_prose(text: str) -> str:
+    """Pasted forms read as sentences: "规上：否" → "不是规上", "是否事先备案：是" → "事先备案"."""
+    return _FORM_YES.sub(r"\1", _FORM_NO.sub(r"不是\1", text))

@@ -326,3 +326,12 @@ def test_look_alikes_capability_and_how_questions(asst, question, route, clause)
 def test_colloquial_rent_word(asst):
     reply = ask(asst, "去年底搬到光明一个普通工业园，不是区里认定的专业园区哈，面积650㎡，规上企业，房补一年多少钱")[0]
     assert reply["amount_yuan"] == 117000  # 650 × 15 × 12
+
+
+@pytest.mark.parametrize(("form", "eligible", "amount"),
+                         [("面积：800㎡；园区：认定园区；规上：否；问：租金补贴", False, None),
+                          ("面积：800㎡；园区：认定园区；规上：是；问：租金补贴", True, 288000),
+                          ("活动费用：500,000元；事先备案：否；问：资助", False, None)])
+def test_pasted_yes_no_forms_are_read(asst, form, eligible, amount):
+    reply = ask(asst, form)[0]
+    assert reply["eligible"] is eligible and reply["amount_yuan"] == amount
