@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from assistant import compose, router
@@ -60,6 +61,9 @@ class Assistant(ItemRouting):
         self.clock = clock
         self.items = list(rules.list_items())
         self._all_inputs = all_inputs(rules)
+        # One free reading of a turn (against every item's inputs) serves routing, overview and
+        # corrections alike; several of them ask for it within one turn.
+        self.read_freely = lru_cache(maxsize=256)(lambda text: extract_facts(text, self._all_inputs))
         policy_text = "\n".join(a.text for a in self._all_articles())
         self._policy_grams = {policy_text[i:i + 2] for i in range(len(policy_text) - 1)}
 
@@ -309,7 +313,7 @@ class Assistant(ItemRouting):
         """
         if not router.asserts(text):
             return []
-        own_facts = self._facts_for(text, item) if item else extract_facts(text, self._all_inputs).facts
+        own_facts = self._facts_for(text, item) if item else self.read_freely(text).facts
         read = {**own_facts, **(facts or {})}
         own = {abs(v) for v in read.values() if isinstance(v, int | float) and not isinstance(v, bool)}
         claimed = [q for q in extract_quantities(text) if not _is_reference(q) and (

@@ -1,7 +1,7 @@
 """Which subsidy item a turn is about, and whether to compute it: the routing half of ``Assistant``.
 
 A mixin: the methods use ``self.rules``, ``self.items``, ``self.policy``,
-``self._all_inputs`` and ``self.corrections`` of the assistant they are mixed into.
+``self.read_freely`` and ``self.corrections`` of the assistant they are mixed into.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class ItemRouting:
         scored = router.score_items(text, candidates)
         if not scored:
             return scored
-        figures = {name for name, value in extract_facts(text, self._all_inputs).facts.items()
+        figures = {name for name, value in self.read_freely(text).facts.items()
                    if not isinstance(value, bool | str)}
         inputs = {item.id: {spec.name for spec in item.inputs} for item in candidates}
         boosted = [(score + len(figures & inputs[item]), item) for score, item in scored]
@@ -64,7 +64,7 @@ class ItemRouting:
     def _continues(self, text: str, session: Session, scored: list) -> bool:
         """A follow-up on the current item rather than a new topic."""
         facts = self._facts_for(text, session.item)
-        read_freely = extract_facts(text, self._all_inputs).facts
+        read_freely = self.read_freely(text).facts
         if any(name in facts and not isinstance(value, bool | str) for name, value in read_freely.items()):
             return True  # a figure that is the current item's own ("在区内平台一年花了800万")
         if scored and scored[0][0] >= STRONG_KEYWORDS:

@@ -9,7 +9,6 @@ the facts that would let it compute.
 from __future__ import annotations
 
 from assistant import compose
-from assistant.facts import extract_facts
 from assistant.quantities import format_yuan
 from assistant.session import CitationOut, Reply, Session
 
@@ -18,7 +17,7 @@ SCOPE_CLAUSE = 18
 
 def answer_overview(asst, session: Session, text: str, extra: list[str]) -> Reply:
     """Answer an overview question, matched against the facts gathered so far."""
-    update = extract_facts(text, asst._all_inputs)
+    update = asst.read_freely(text)
     if not (update.errors or update.conflicts):
         session.facts.update(update.facts)
     results = [r for r in asst.rules.match(session.facts) if r.eligible is not False] if session.facts else []
@@ -38,7 +37,7 @@ def all_inputs(rules) -> list:
 
 def several_items(asst, session: Session, text: str) -> list:
     """Items this one turn gives figures for ("利息五十万，担保费二十万，分别能补多少"), when there are two or more."""
-    update = extract_facts(text, asst._all_inputs)
+    update = asst.read_freely(text)
     figures = {k: v for k, v in update.facts.items() if not isinstance(v, bool | str)}
     if len(figures) < 2 or update.errors or update.conflicts:
         return []
@@ -93,5 +92,5 @@ def wants_overview(asst, text: str, item: str | None) -> bool:
     """An overview question with no single item named, or with facts for several items."""
     if item is None:
         return True
-    facts = extract_facts(text, asst._all_inputs).facts
+    facts = asst.read_freely(text).facts
     return sum(1 for value in facts.values() if not isinstance(value, bool | str)) >= 2
