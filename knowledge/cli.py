@@ -1,7 +1,9 @@
 """Subcommands ``clause`` and ``search`` of ``python -m assistant``.
 
 ``clause`` only parses the policy, so it starts fast; ``search`` opens the
-index (building it on first use). Settings come from
+index (building it on first use). A query that names an article ("第十一条",
+"第3条", "措施十五") puts that article first, as ``ask`` answers with it, and
+the retrieval hits follow; a number outside the policy is an error (exit 2). Settings come from
 ``assistant.settings.Settings.from_env()``, read inside the handlers.
 """
 
@@ -87,7 +89,7 @@ def clause_dict(article: Any) -> dict[str, Any]:
 
 def run_search(args: argparse.Namespace) -> int:
     """Rank articles for each query; ``--json`` prints one line per query."""
-    from knowledge.errors import KnowledgeError
+    from knowledge.errors import ArticleOutOfRange, KnowledgeError
     from knowledge.policy import load_policy
     from knowledge.retriever import build_retriever
 
@@ -102,13 +104,38 @@ def run_search(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"无法读取政策文件：{exc}")
+    status = 0
     try:
         for query in args.query:
-            hits = retriever.search(query, k=args.k, mode=args.mode)
+            try:
+                hits = ranked_hits(policy, retriever, query, args.k, args.mode)
+            except ArticleOutOfRange as exc:
+                print(f"{query}：{exc}", file=sys.stderr)
+                status, hits = 2, []
             print(_format_json(query, hits) if args.json else _format_text(query, hits))
     finally:
         retriever.close()
-    return 0
+    return status
+
+
+def ranked_hits(policy: Any, retriever: Any, query: str, k: int, mode: str) -> list[Any]:
+    """The article ``query`` names (score 1.0), then the retrieval hits; ``k`` in all.
+
+    Raises:
+        ArticleOutOfRange: the query names an article the policy does not have.
+    """
+    from knowledge.lookup import parse_article_ref
+    from knowledge.retriever import Hit
+
+    number = parse_article_ref(query, max_article=policy.max_article)
+    hits = retriever.search(query, k=k, mode=mode)
+    if number is None:
+        return hits
+    article = policy.article(number)
+    first = article.sentences[0] if article.sentences else None
+    named = Hit(clause=number, title=article.title, score=1.0, snippet=first.text if first else article.text,
+                sentence_id=first.id if first else f"{number}.0")
+    return [named, *(h for h in hits if h.clause != number)][:k]
 
 
 def _format_json(query: str, hits: list[Any]) -> str:

