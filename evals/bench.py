@@ -1,6 +1,6 @@
 """Benchmark: build time, cold start, warm latency per route, batch throughput, memory, retrieval.
 
-    OMP_NUM_THREADS=1 .venv/bin/python -m evals.bench [--data-dir DIR] [--repeat N] [--json FILE]
+    OMP_NUM_THREADS=1 .venv/bin/python -m evals.bench [--data-dir DIR] [--repeat N] [--json FILE] [--smoke]
 
 Prints every figure next to its target (this 2-core machine: warm p95 ≤ 50 ms,
 cold start to first answer ≤ 3 s, peak memory ≤ 600 MB with the embedded
@@ -21,6 +21,10 @@ What is measured, in order:
    subprocess: answers per second (with and without start-up) and peak RSS.
 5. Retrieval side by side: dense-only, BM25-only and hybrid hit@1 / hit@3 / MRR
    and latency (``evals.bench_retrieval.evaluate``).
+
+``--smoke`` measures the same things on a sample (one cold start, every
+``SMOKE_STEP``-th eval conversation and retrieval question), in well under a
+minute; ``scripts/test.sh`` runs it so the benchmark cannot rot unnoticed.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -44,6 +49,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 REPO = Path(__file__).resolve().parent.parent
 COLD_QUESTION = "我们租了800平米，在认定的专业园区，房租能补多少？"
 TARGETS = {"warm_p95_ms": 50.0, "cold_start_s": 3.0, "peak_rss_mb": 600.0}
+SMOKE_STEP = 20  # --smoke keeps every 20th eval conversation and retrieval question
 _PHASES = """
 import json, sys, time
 t0 = time.perf_counter()
@@ -70,18 +76,37 @@ def run_measured(cmd: list[str], env: dict[str, str], stdin: str | None = None) 
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
-    if stdin is not None:
-        proc.stdin.write(stdin)
-    proc.stdin.close()
+    # stdin is written and stderr drained in their own threads while stdout is read here: a child
+    # that answers as it reads would otherwise fill one pipe while this side waits on another.
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, stdin or ""), daemon=True)
+    errors: list[str] = []
+    drainer = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    feeder.start()
+    drainer.start()
     lines, first = [], None
     for line in proc.stdout:
         first = first if first is not None else time.perf_counter() - started
         lines.append(line)
-    stderr = proc.stderr.read()
+    feeder.join()
+    drainer.join()
+    stderr = "".join(errors)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return {"first_line_s": first, "exit_s": time.perf_counter() - started, "returncode": proc.returncode,
             "peak_rss_mb": usage.ru_maxrss / 1024, "lines": lines, "stderr": stderr}
+
+
+def _feed(pipe: Any, text: str) -> None:
+    """Write ``text`` to a child's stdin and close it (a child that exits early is not an error)."""
+    try:
+        pipe.write(text)
+    except BrokenPipeError:
+        pass
+    finally:
+        try:
+            pipe.close()
+        except BrokenPipeError:
+            pass
 
 
 # -- 1. index build ------------------------------------------------------------------
@@ -223,11 +248,11 @@ def bench_batch(env: dict[str, str], conversations: list[list[str]]) -> dict[str
 # -- 5. retrieval ------------------------------------------------------------------------
 
 
-def bench_retrieval(retriever: Any) -> list[dict[str, Any]]:
-    """hit@1, hit@3, MRR and latency of dense, BM25 and hybrid on the retrieval questions."""
+def bench_retrieval(retriever: Any, step: int = 1) -> list[dict[str, Any]]:
+    """hit@1, hit@3, MRR and latency of dense, BM25 and hybrid on (every ``step``-th) retrieval question."""
     from evals.bench_retrieval import evaluate, load_questions
 
-    questions = load_questions()
+    questions = load_questions()[::step]
     retriever.search("预热", mode="hybrid")
     results = []
     for mode in ("dense", "bm25", "hybrid"):
@@ -284,8 +309,12 @@ def report(fig: dict[str, Any]) -> None:
         print(f"  {r['mode']:8} {r['hit@1']:6.3f} {r['hit@3']:6.3f} {r['mrr']:6.3f} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f}")
 
 
-def run(data_dir: Path, repeat: int, profile: bool) -> dict[str, Any]:
-    """Measure everything with ``data_dir`` as the data directory; returns the figures."""
+def run(data_dir: Path, repeat: int, profile: bool, step: int = 1) -> dict[str, Any]:
+    """Measure everything with ``data_dir`` as the data directory; returns the figures.
+
+    Args:
+        step: keep every ``step``-th eval conversation and retrieval question (1: all).
+    """
     from assistant.service import build_assistant
     from assistant.settings import Settings
     from evals.schema import load_cases
@@ -295,13 +324,13 @@ def run(data_dir: Path, repeat: int, profile: bool) -> dict[str, Any]:
     figures.update(bench_cold(env, repeat))
     if profile or figures["cold_first_answer_s"] > TARGETS["cold_start_s"]:
         figures["heavy_imports"] = heavy_imports(env)
-    conversations = [list(case.turns) for case in load_cases()]
+    conversations = [list(case.turns) for case in load_cases()][::step]
     logging.getLogger("assistant").setLevel(logging.ERROR)  # hostile cases trip the guard on purpose
     asst = build_assistant(Settings(data_dir=data_dir, audit_db=data_dir / "bench-audit.sqlite3"))
     figures["warm"] = bench_warm(asst, conversations)
     figures["slowest"] = slowest_turns(asst, conversations)
     figures.update(bench_batch(env, conversations))
-    figures["retrieval"] = bench_retrieval(retriever)
+    figures["retrieval"] = bench_retrieval(retriever, step)
     retriever.close()
     return figures
 
@@ -314,12 +343,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes for the cold start (3)")
     parser.add_argument("--profile", action="store_true", help="list the heaviest imports even when on target")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--smoke", action="store_true", help=f"a quick run on a sample: one cold start, every "
+                        f"{SMOKE_STEP}th conversation and retrieval question (CI runs this)")
     args = parser.parse_args(argv)
+    repeat, step = (1, SMOKE_STEP) if args.smoke else (args.repeat, 1)
     if args.data_dir:
-        figures = run(args.data_dir, args.repeat, args.profile)
+        figures = run(args.data_dir, repeat, args.profile, step)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-            figures = run(Path(tmp), args.repeat, args.profile)
+            figures = run(Path(tmp), repeat, args.profile, step)
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the tests need on a fresh machine, then run them all:
-# unit tests, the browser test (Debian's chromium), and the evals with thresholds.
+# unit tests, the browser test (Debian's chromium), the benchmark smoke and the evals with thresholds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
@@ -14,6 +14,8 @@ fi
 export OMP_NUM_THREADS=1 GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1
 export ASSISTANT_DATA_DIR=${ASSISTANT_DATA_DIR:-$PWD/.data/test}
 .venv/bin/python -m pytest -q "$@"
+# The benchmark on a sample: it prints its figures (no timing assertion), so it cannot rot unnoticed.
+.venv/bin/python -m evals.bench --smoke
 if [ -f evals/__main__.py ]; then
   .venv/bin/python -m evals --check
 fi
