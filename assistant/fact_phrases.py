@@ -30,6 +30,8 @@ def compile_phrases(data: dict, compile_: Any) -> None:
     """Compile the flags and choices of the raw cue table in place (``compile_`` expands macros)."""
     gap = data["negation_gap"]
     data["negated_before"] = re.compile(f"{data['negators']}{gap}$")
+    data["scope_negators"] = re.compile(data["scope_negators"])
+    data["contrast"] = re.compile(data["contrast"])
     data["asked_before"] = re.compile(f"{data['questions']}{gap}$")
     for spec in data["flags"].values():
         spec["values"] = {True: spec.pop("true"), False: spec.pop("false")}
@@ -71,7 +73,7 @@ def _stated_values(text: str, values: dict, cues: dict, negated: Any,
         before = _lead(text, s)
         if cues["asked_before"].search(before) or (not_after and not_after.search(before)):
             continue
-        is_negated = bool(cues["negated_before"].search(before))
+        is_negated = bool(cues["negated_before"].search(before)) or _in_negated_phrase(before, cues)
         if value is _BARE:
             if not is_negated:
                 continue
@@ -81,6 +83,13 @@ def _stated_values(text: str, values: dict, cues: dict, negated: Any,
         if value is not None:
             out.append((value, bool(cues["topic_after"].match(text, e))))
     return out
+
+
+def _in_negated_phrase(before: str, cues: dict) -> bool:
+    """Inside the noun phrase a negator opens ("并非区主管部门认定的人工智能专业园区"): the negation
+    reaches to the end of its clause unless a contrast ("而是", "但") starts another statement."""
+    negators = list(cues["scope_negators"].finditer(before))
+    return bool(negators) and not cues["contrast"].search(before, negators[-1].end())
 
 
 def resolve_phrases(text: str, asked: set[str], cues: dict, update: Any) -> None:

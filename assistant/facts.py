@@ -37,14 +37,23 @@ from typing import Any
 import yaml
 
 from assistant.fact_phrases import check_choices, compile_phrases, resolve_phrases
-from assistant.quantities import Quantity, extract_quantities, fold_width, format_yuan
+from assistant.quantities import Quantity, fold_width, format_yuan
+from assistant.reading.binding import (
+    Reading,
+    area_total,
+    counted_units,
+    price_reading,
+    yearly_value,
+)
+from assistant.reading.lexicon import load_lexicon
+from assistant.reading.measures import Measure, read_measures
 
 CUES_PATH = Path(__file__).resolve().parent / "data" / "fact_cues.yaml"
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
 # kind -> (lowest allowed, highest allowed, highest as written, word for messages)
 _LIMITS = {"money": (0, 10**13, "10万亿元", "金额"), "area": (0, 10_000_000, "1000万平方米", "面积"),
            "percent": (-100, 100_000, "100000%", "比例"), "count": (0, 1_000_000, "100万", "数量"),
-           "years": (0, 100, "100年", "年数")}
+           "years": (0, 100, "100年", "年数"), "price": (0, 100_000, "10万元/平方米", "单价")}
 
 
 @dataclass
@@ -60,6 +69,8 @@ class FactUpdate:
     """
 
     facts: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # fact -> (figure as said, months per)
+    measures: list[Any] = field(default_factory=list)  # the Measure of each fact set, for ``understood``
     notes: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -74,6 +85,8 @@ class _Candidate:
     notes: tuple[str, ...] = ()
     context: bool = False  # said of the past next to an award received: another value wins
     past: bool = False  # said of the past ("去年营收3亿"): a value not so said wins
+    conflict: str = ""  # a close call between two readings: ask, set nothing
+    measure: Measure | None = None
 
 
 @lru_cache(maxsize=4)
@@ -86,11 +99,14 @@ def load_cues(path: Path = CUES_PATH) -> dict:
     def compile_(pattern: str) -> re.Pattern:
         return re.compile(macro.sub(lambda m: macros[m.group()], pattern) if macro else pattern)
 
-    for key in ("claims_before", "award_words", "level_before", "claims_after", "hypothetical", "monthly_before",
-                "monthly_after", "threshold_after", "tier_before", "tier_after", "first_person",
+    for key in ("claims_before", "award_words", "level_before", "claims_after", "hypothetical", "threshold_after", "tier_before", "tier_after", "first_person",
                 "past_before", "past_after", "received", "period"):
         data[key] = compile_(data[key])
     data["topic_before"] = re.compile(f"{data['award_words'].pattern}\\s*$")
+    for name, role in load_lexicon().roles.items():  # auxiliary figures: a loan's principal, its rate
+        if role["dimension"] in ("money", "percent"):
+            data["quantities"].setdefault(name, {"kind": role["dimension"], "label": role["label"],
+                                                 "cues": list(role["head_patterns"]), "role": True})
     for spec in data["quantities"].values():
         for key in ("cues", "weak", "negative"):
             spec[key] = [compile_(p) for p in spec.get(key, [])]
@@ -155,14 +171,6 @@ def _prefer_asked(fact: str, specs: dict, before: str, after: str, asked: set[st
     return options[0] if len(options) == 1 else fact
 
 
-def _monthly_note(cues: dict, fact: str, q: Quantity, before: str, after: str) -> tuple[int | float, str]:
-    spec = cues["quantities"].get(fact, {})
-    if not spec.get("annual") or not (cues["monthly_before"].search(before) or cues["monthly_after"].match(after)):
-        return q.value, ""
-    yearly = q.value * 12
-    return yearly, f"已将每月的{spec['label']}“{q.raw}”按12个月折算为每年{format_yuan(yearly)}。"
-
-
 def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str], before: str) -> tuple[str | None, str]:
     """The only open input of the number's kind, else the kind's default fact.
 
@@ -193,6 +201,11 @@ def _is_claim(cues: dict, before: str, after: str, kind: str = "") -> bool:
         return False
     tail = before[award.end():]
     return not any(p.search(tail) for s in cues["quantities"].values() for p in s["cues"])
+
+
+def fact_labels() -> dict[str, str]:
+    """Short Chinese names of the facts and roles of the cue table ("actual_rent_yuan" → "实际租金支出")."""
+    return {name: spec["label"] for name, spec in load_cues()["quantities"].items()}
 
 
 def is_claim(text: str, q: Quantity) -> bool:
@@ -235,10 +248,33 @@ def _is_context(cues: dict, before: str, after: str) -> bool:
     return bool(past and cues["received"].search(clause) and cues["award_words"].search(clause))
 
 
+def _bindable(text: str) -> tuple[list[Quantity], dict[tuple[int, int], Measure], list[Reading]]:
+    """The turn's figures for the cue table, their measures by span, and the figures bound by
+    dimension alone (prices per m², per-floor areas without a count)."""
+    measures = read_measures(text)
+    counts = counted_units(text)
+    quantities, by_span, readings = [], {}, []
+    for m in measures:
+        if m.dimension == "price":
+            readings.append(price_reading(m, text))
+            continue
+        q = m.quantity
+        if m.dimension == "area" and m.per_count:
+            total = area_total(m, counts, "面积")
+            if total.conflict:
+                readings.append(total)
+                continue
+            q = replace(q, value=total.value)
+            m = replace(m, quantity=q, unit_words=(*m.unit_words, total.note))
+        quantities.append(q)
+        by_span[q.span] = m
+    return quantities, by_span, readings
+
+
 def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate]:
     asked = {i.name for i in inputs}
     kinds = {s["kind"] for s in cues["quantities"].values()} | {i.type for i in inputs}
-    quantities = extract_quantities(text)
+    quantities, measures, readings = _bindable(text)
     cued, bare, facts = [], [], {}
     for n, q in enumerate(quantities):
         if q.kind not in kinds:
@@ -256,17 +292,33 @@ def _quantity_candidates(text: str, inputs: list, cues: dict) -> list[_Candidate
             facts[n] = fact
         (cued if fact else bare).append((fact, q, before, after, bool(cues["past_before"].search(since))))
     taken = {fact for fact, *_ in cued}
-    out = []
+    out = [_reading_candidate(r, cues, text) for r in readings]
     for fact, q, before, after, past in cued + bare:
         note = ""
         if fact is None:
             fact, note = _bare_fact(cues, q, inputs, taken, before)
         if fact:
-            value, monthly = _monthly_note(cues, fact, _signed(cues, fact, q, before, after), before, after)
+            measure = measures.get(q.span)
+            signed = _signed(cues, fact, q, before, after)
+            value, period = yearly_value(cues["quantities"].get(fact, {}), replace(measure, quantity=signed)) \
+                if measure else (signed.value, "")
             threshold = bool(cues["threshold_after"].match(after))
-            notes = tuple(filter(None, (monthly or note, _approx_note(q))))
-            out.append(_Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after), past))
-    return out
+            extra = [w for w in (measure.unit_words if measure else ()) if w.endswith("计算。")]
+            notes = tuple(filter(None, (period or note, *extra, _approx_note(q))))
+            out.append(_Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after), past,
+                                  measure=measure))
+    return [c for c in out if c is not None]
+
+
+def _reading_candidate(reading: Reading, cues: dict, text: str) -> _Candidate | None:
+    """A figure bound by its dimension; a claim about the policy ("补贴30元/平方米/月") is none."""
+    q = reading.measure.quantity
+    before, after = _clause(text, q)
+    if _is_claim(cues, before, after, "money"):
+        return None
+    notes = (reading.note,) if reading.note else ()
+    return _Candidate(reading.fact, reading.value, q, False, notes, conflict=reading.conflict,
+                      measure=reading.measure)
 
 
 def _signed(cues: dict, fact: str, q: Quantity, before: str, after: str) -> Quantity:
@@ -302,7 +354,15 @@ def _check_range(kind: str, value: float, raw: str, label: str) -> str | None:
 def _typed(kind: str, value: float) -> int | float:
     if kind in ("money", "count", "years"):
         return round(value)
+    if kind == "price":
+        return round(float(value), 4)
     return float(value)
+
+
+def _role_spec(fact: str, candidate: _Candidate) -> dict:
+    """A fact bound by dimension alone (the rent price) as the cue table would describe it."""
+    role = load_lexicon().roles.get(fact, {})
+    return {"kind": role.get("dimension", candidate.quantity.kind), "label": role.get("label", fact)}
 
 
 def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUpdate) -> None:
@@ -311,7 +371,11 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
     for c in candidates:
         by_fact.setdefault(c.fact, []).append(c)
     for fact, group in by_fact.items():
-        spec = cues["quantities"].get(fact) or {"kind": group[0].quantity.kind, "label": fact}
+        spec = cues["quantities"].get(fact) or _role_spec(fact, group[0])
+        asks = [c.conflict for c in group if c.conflict]
+        if asks:
+            update.conflicts.append(asks[0])
+            continue
         for drop in ("threshold", "context", "past"):  # a plainer, current value wins over these
             if len({c.value for c in group}) > 1:
                 group = [c for c in group if not getattr(c, drop)] or group
@@ -326,6 +390,9 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
             continue
         update.facts[fact] = _typed(spec["kind"], c.value)
         update.notes.extend(dict.fromkeys(n for x in group for n in x.notes))
+        if c.measure is not None:
+            update.raw[fact] = (c.measure.value, c.measure.period_months)
+            update.measures.append((fact, c.measure))
 
 
 def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:

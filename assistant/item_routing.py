@@ -6,9 +6,13 @@ A mixin: the methods use ``self.rules``, ``self.items``, ``self.policy``,
 
 from __future__ import annotations
 
+from functools import lru_cache
+from types import SimpleNamespace
+
 from assistant import router
 from assistant.facts import extract_facts
 from assistant.quantities import extract_quantities
+from assistant.reading.lexicon import derived_inputs
 from assistant.session import Session
 
 SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
@@ -47,19 +51,30 @@ class ItemRouting:
         return None
 
     def _score_items(self, text: str, candidates: list) -> list[tuple[float, str]]:
-        """Keyword scores, plus a point for each figure of the turn that is one of the item's inputs.
+        """Keyword scores, plus what the turn's figures and its question say of the item.
 
-        "认定园区800平米" names both the park award and the rent subsidy by keyword;
-        the area read from the turn is the rent subsidy's own input.
+        - a figure of the turn that is one of the item's inputs adds a point ("认定园区800平米"
+          names both the park award and the rent subsidy by keyword; the area is the rent's input);
+        - a figure whose role derives an input (a loan's principal derives the interest) adds one;
+        - keywords in the clause that asks ("…，房租补贴多少") count twice: the item asked about is
+          named there, the other clauses describe the enterprise.
         """
-        scored = router.score_items(text, candidates)
-        if not scored:
-            return scored
-        figures = {name for name, value in self.read_freely(text).facts.items()
-                   if not isinstance(value, bool | str)}
+        scored = {item: score for score, item in router.score_items(text, candidates)}
+        ask = router.ask_clause(text)
+        if ask and ask != text:
+            for score, item in router.score_items(ask, _distinct_keywords(tuple(candidates))):
+                scored[item] = scored.get(item, 0) + score
+        read = self.read_freely(text).facts
+        figures = {name for name, value in read.items() if not isinstance(value, bool | str)}
+        served = derived_inputs(figures)
         inputs = {item.id: {spec.name for spec in item.inputs} for item in candidates}
-        boosted = [(score + len(figures & inputs[item]), item) for score, item in scored]
-        return sorted(boosted, key=lambda pair: -pair[0])
+        for item in list(scored):
+            scored[item] += len(figures & inputs[item])
+        for rank, name in enumerate(served):
+            for item in candidates:
+                if name in inputs[item.id] and not (figures & inputs[item.id]):
+                    scored[item.id] = scored.get(item.id, 0) + 1 / (rank + 1)
+        return sorted(((score, item) for item, score in scored.items()), key=lambda pair: -pair[0])
 
     def _continues(self, text: str, session: Session, scored: list) -> bool:
         """A follow-up on the current item rather than a new topic."""
@@ -162,6 +177,16 @@ class ItemRouting:
             titles = {n: a.title for n, a in self.policy.articles.items()}
             topic = router.title_article(text, titles)
         return topic
+
+
+@lru_cache(maxsize=8)
+def _distinct_keywords(items: tuple) -> list:
+    """The items with only the keywords that name one of them: a keyword inside the names of two
+    items or more ("落户奖励": 百强企业落户奖励, 上市企业落户奖励…) names a kind of award, not an item."""
+    def shared(keyword: str) -> bool:
+        return sum(keyword in other.name for other in items) >= 2
+
+    return [SimpleNamespace(id=i.id, keywords=tuple(k for k in i.keywords if not shared(k))) for i in items]
 
 
 def _figures(facts: dict) -> dict:

@@ -158,6 +158,15 @@ def asks_amount(text: str) -> bool:
     return contains_any(text, AMOUNT_SIGNALS) or contains_any(text, ELIGIBILITY_SIGNALS)
 
 
+_CLAUSES = re.compile(r"[^，。；！？,;!?]+")
+
+
+def ask_clause(text: str) -> str:
+    """The clause that asks (holds an amount or eligibility word), the last one when several do."""
+    asking = [m.group() for m in _CLAUSES.finditer(text) if asks_amount(m.group())]
+    return asking[-1] if asking else ""
+
+
 def asks_lookup(text: str) -> bool:
     """The user wants to read or locate an article."""
     return contains_any(text, LOOKUP_SIGNALS)

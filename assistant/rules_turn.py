@@ -11,8 +11,9 @@ import logging
 import re
 
 from assistant import compose, router
-from assistant.facts import extract_facts
+from assistant.facts import extract_facts, fact_labels
 from assistant.quantities import format_yuan
+from assistant.reading.derive import derive
 from assistant.session import CitationOut, Reply, Session
 from rules.facts import FACTS, plain_description
 
@@ -30,18 +31,29 @@ def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[
     if problems:
         return _fact_problem_reply(asst, spec, problems, extra)
     session.facts.update(update.facts)
-    notes = list(update.notes) + _earlier_award(session, spec, text, update.facts)
+    derivation = derive(session.facts, session.derived, set(update.facts), update.raw, fact_labels())
+    if derivation.questions:
+        return _fact_problem_reply(asst, spec, derivation.questions, extra)
+    names = {i.name for i in spec.inputs}
+    steps = [f"由您提供的数字推算：{step}" for step in derivation.steps] if names & set(derivation.facts) else []
+    notes = list(update.notes) + derivation.notes + steps + _earlier_award(session, spec, text, update.facts)
+    reply = _computed_reply(asst, session, text, spec, extra + notes)
+    reply.trace[:0] = notes  # the reading's own arithmetic, a source for the number guard
+    return reply
+
+
+def _computed_reply(asst, session: Session, text: str, spec, extra: list[str]) -> Reply:
     facts = {i.name: session.facts[i.name] for i in spec.inputs if i.name in session.facts}
     try:
-        result = asst.rules.compute(item, facts)
+        result = asst.rules.compute(spec.id, facts)
     except ValueError as exc:  # rules.errors.InvalidFact is a ValueError
         return _fact_problem_reply(asst, spec, [str(exc)], extra)
     citations = _citations(asst, result)
-    extra = extra + notes + asst.corrections(text, result.clause, facts, item=item)
+    extra = extra + asst.corrections(text, result.clause, facts, item=spec.id)
     if result.missing:
         return _clarify_reply(spec, result, citations, extra)
     if result.amount_yuan is not None:
-        session.awards[item] = result.amount_yuan
+        session.awards[spec.id] = result.amount_yuan
     years = router.total_years(text) if router.wants_total(text) else None
     return _result_reply(result, citations, extra, router.wants_total(text), years)
 

@@ -28,6 +28,7 @@ class Session:
     user_turns: list[str] = field(default_factory=list)
     last_route: str | None = None
     awards: dict[str, int] = field(default_factory=dict)  # item -> amount computed earlier in this chat
+    derived: set[str] = field(default_factory=set)  # facts that hold a derived value (assistant.reading.derive)
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Reply:
     trace: list[str] = field(default_factory=list)
     item: str | None = None
     guard_events: list[str] = field(default_factory=list)
+    # Names this answered turn in the audit log (feedback refers to it); not part of ``to_dict``.
+    turn_id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The reply as the JSON object of the command line and the API."""

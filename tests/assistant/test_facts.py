@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.facts import extract_facts, load_cues
+from assistant.reading.lexicon import load_lexicon
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,9 @@ def test_cue_table_names_only_vocabulary_facts():
     }
     cues = load_cues()
     named = set(cues["quantities"]) | set(cues["flags"]) | set(cues["choices"])
-    assert named == vocabulary | status
+    roles = set(load_lexicon().roles)  # auxiliary figures (a loan's principal) that derive a fact
+    assert named - roles == vocabulary | status
+    assert {n for n, s in cues["quantities"].items() if s.get("role")} == roles - {"rent_price"}
 
 
 def test_cue_table_types_agree_with_the_rule_items():
