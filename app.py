@@ -3,11 +3,15 @@
 Run with ``python app.py`` (or ``bash scripts/run_app.sh``). It binds
 127.0.0.1:7860 by default; ``GRADIO_SERVER_NAME`` and ``GRADIO_SERVER_PORT``
 override the address. It never opens a share link and makes no outside
-requests (analytics off, Hugging Face Hub offline, system fonts).
+requests (analytics off, Hugging Face Hub offline, system fonts). The same
+server, on the same port, serves the OpenAI-compatible API under ``/v1``
+(``api/``); limits, keys and the optional login come from
+``assistant.settings.Settings``.
 
 This module only wires objects together: ``build_assistant`` builds the
 policy, retriever and rule engine; ``build_app`` lays the tabs out over that
-one ``Assistant``; ``assistant.ui_format`` turns replies into HTML.
+one ``Assistant``; ``assistant.ui_format`` turns replies into HTML;
+``api.server`` puts the API and the app on one FastAPI server.
 
 API (``gradio_client``)::
 
@@ -30,8 +34,10 @@ from assistant import ui_format as fmt
 from assistant.compose import REPLIES
 from assistant.settings import RESPONSIBLE_OFFICE, Settings
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
+log = logging.getLogger("app")
+
+MAX_FIELD_CHARS = 100  # a calculator field holds one figure or choice
+RATINGS = {True: "up", False: "down"}  # gr.LikeData.liked; "" (un-liked) clears the rating
 EXAMPLES = [
     "我们租了800平米，房租能补多少？",
     "那如果是在其他园区呢？",
@@ -73,39 +79,48 @@ CSS = """
 """
 
 
-def build_app(assistant):
+def build_app(assistant, settings: Settings | None = None, cache=None):
     """The Gradio Blocks app over one ``Assistant`` (see module docstring).
 
     Args:
         assistant: an ``assistant.core.Assistant`` (policy, retriever, rules).
+        settings: the limits per turn and per conversation (defaults when None).
+        cache: the ``ConversationCache`` behind ``/ask`` (a new one when None).
 
     Returns:
-        A ``gr.Blocks``; launch it with ``app.launch(**launch_options())``.
+        A ``gr.Blocks``; serve it with ``api.server.build_server`` (see ``main``).
     """
     import gradio as gr
 
+    from assistant.service import ConversationCache
+
+    settings = settings or Settings()
+    cache = cache if cache is not None else ConversationCache(assistant, settings.session_cache_size)
     policy = assistant.policy
     with gr.Blocks(title="光明区AI和软件产业若干措施 · 政策问答助手") as app:
         gr.HTML(f'<h1 class="qa-title" style="margin:0.2em 0">{fmt.esc(policy.title)}</h1>'
                 f'<p>政策问答助手 · <span class="qa-status">{fmt.esc(policy.status)}</span></p>')
         with gr.Tabs(overflow_behavior="wrap"):  # narrow windows: every tab stays visible, none hides in a menu
             with gr.Tab("对话 Chat", id="chat"):
-                _chat_tab(gr, assistant)
+                _chat_tab(gr, assistant, settings)
             with gr.Tab("条款 Articles", id="articles"):
-                _articles_tab(gr, assistant)
+                _articles_tab(gr, assistant, settings.max_turn_chars)
             with gr.Tab("计算器 Calculator", id="calculator"):
                 _calculator_tab(gr, assistant)
             with gr.Tab("关于 About", id="about"):
                 gr.HTML(fmt.about_html(policy, assistant.rules.list_items(), RESPONSIBLE_OFFICE,
                                        REPLIES["scope"]), elem_id="about")
-        gr.api(_ask_endpoint(gr, assistant), api_name="ask")
+        gr.api(_ask_endpoint(gr, cache, settings), api_name="ask")
     return app
 
 
-def _chat_tab(gr, assistant) -> None:
-    """Multi-turn chat: a Session per browser tab in gr.State."""
+def _chat_tab(gr, assistant, settings: Settings) -> None:
+    """Multi-turn chat: a Session per browser tab in gr.State; 👍/👎 go to the audit log."""
+    from assistant.service import turn_limit_problem
+
     session = gr.State(None)
     messages = gr.State([])
+    turn_ids = gr.State({})  # index of an answer in the chat -> its turn id in the audit log
     chatbot = gr.Chatbot(label="对话", show_label=False, height=620, elem_id="chatbot", buttons=["copy"],
                          placeholder="请描述贵企业的情况或直接提问，例如租赁面积、园区类型、营业收入等。")
     with gr.Row(elem_id="chat-row"):
@@ -115,29 +130,53 @@ def _chat_tab(gr, assistant) -> None:
         new = gr.Button("新对话", scale=1, min_width=72, elem_id="chat-new")
     gr.Examples(EXAMPLES, inputs=box, label="示例问题（点击填入）")
 
-    def chat(text, current, history):
+    def chat(text, current, history, ids):
         """Show the question at once, an LLM's draft while it streams, then the checked reply."""
-        if not (text or "").strip():
-            yield "", current, history, history
+        text = text if isinstance(text, str) else ""
+        if not text.strip():
+            yield "", current, history, history, ids
+            return
+        asked = [*history, {"role": "user", "content": fmt.user_html(_shortened(text))}]
+        earlier = sum(1 for m in history if m.get("role") == "user")
+        problem = turn_limit_problem([*[""] * earlier, text], settings.max_turn_chars, settings.max_turns)
+        if problem:  # the browser caps the box, a script need not: checked here too
+            history = [*asked, {"role": "assistant", "content": calc_fmt.error_html(problem)}]
+            yield "", current, history, history, ids
             return
         current = current or assistant.new_session()
-        asked = [*history, {"role": "user", "content": fmt.user_html(text)}]
-        yield "", current, history, asked
+        yield "", current, history, asked, ids
         for out in assistant.respond_stream(current, text):
             if isinstance(out, str):  # unchecked draft: replaced by the final reply below
-                yield "", current, history, [*asked, {"role": "assistant", "content": fmt.draft_html(out)}]
+                yield "", current, history, [*asked, {"role": "assistant", "content": fmt.draft_html(out)}], ids
             else:
+                ids = {**ids, len(asked): out.turn_id}
                 history = [*asked, {"role": "assistant", "content": fmt.reply_html(out.to_dict())}]
-                yield "", current, history, history
+                yield "", current, history, history, ids
 
-    outputs = [box, session, messages, chatbot]
+    def rate(ids, like: gr.LikeData) -> None:
+        """👍/👎 on an answer: stored on its turn in the audit log (never fails the chat)."""
+        turn_id = ids.get(like.index if isinstance(like.index, int) else like.index[0])
+        if turn_id is None or assistant.audit is None:
+            return
+        try:
+            assistant.audit.feedback(turn_id, RATINGS.get(like.liked))
+        except Exception as exc:  # noqa: BLE001 - feedback must never break the chat
+            log.warning("feedback for turn %s not stored: %s", turn_id, exc)
+
+    outputs = [box, session, messages, chatbot, turn_ids]
     for event in (send.click, box.submit):
-        event(chat, [box, session, messages], outputs, api_visibility="private")
-    new.click(lambda: ("", None, [], []), None, outputs, api_visibility="private")
-    chatbot.clear(lambda: (None, []), None, [session, messages], api_visibility="private")
+        event(chat, [box, session, messages, turn_ids], outputs, api_visibility="private")
+    new.click(lambda: ("", None, [], [], {}), None, outputs, api_visibility="private")
+    chatbot.clear(lambda: (None, [], {}), None, [session, messages, turn_ids], api_visibility="private")
+    chatbot.like(rate, turn_ids, None, api_visibility="private")
 
 
-def _articles_tab(gr, assistant) -> None:
+def _shortened(text: str, limit: int = 300) -> str:
+    """A question as the chat shows it: an over-long paste is cut (the limit message follows)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _articles_tab(gr, assistant, max_chars: int) -> None:
     """Articles by chapter; search by number or keyword; a standard reply to copy."""
     policy = assistant.policy
     with gr.Row(elem_id="article-row"):
@@ -155,7 +194,10 @@ def _articles_tab(gr, assistant) -> None:
                                buttons=["copy"], elem_id="standard-reply")
 
     def search(text):
-        return _find_articles(assistant, (text or "").strip())
+        text = (text if isinstance(text, str) else "").strip()
+        if len(text) > max_chars:
+            return calc_fmt.error_html(f"查找内容过长（{len(text)}个字符），请输入条款编号或不超过{max_chars}个字符的关键词。"), ""
+        return _find_articles(assistant, text)
 
     for event in (find.click, query.submit):
         event(search, query, [view, reply], api_visibility="private", trigger_mode="always_last")
@@ -226,6 +268,8 @@ def _field(gr, spec):
 
 def _compute(assistant, spec, values) -> str:
     """Run the rule engine on the form's values; a bad value gives a message, not a crash."""
+    if any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS for v in values):
+        return calc_fmt.error_html(f"输入过长：每个字段最多{MAX_FIELD_CHARS}个字符，请填写一个数值，例如 800 或 30万。")
     facts = calc_fmt.collect_facts(spec.inputs, values)
     try:
         result = assistant.rules.compute(spec.id, facts)
@@ -234,46 +278,49 @@ def _compute(assistant, spec, values) -> str:
     return calc_fmt.result_html(result, {field.name: field.description for field in spec.inputs})
 
 
-def _ask_endpoint(gr, assistant):
-    """The stateless ``/ask`` function: replays ``history`` in a fresh session."""
-    from assistant.service import run_conversation
+def _ask_endpoint(gr, cache, settings: Settings):
+    """The stateless ``/ask`` function: ``history`` then ``question``, resumed from the cache."""
+    from assistant.service import turn_limit_problem
 
     def ask(question: str, history: list[str] | str | None = None) -> dict:
         """Answer ``question`` after the earlier user turns in ``history``; the ``ask --json`` object."""
         try:
-            turns = fmt.parse_history(history)
+            turns = [*fmt.parse_history(history), question if isinstance(question, str) else ""]
         except (TypeError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
-        return run_conversation(assistant, [*turns, question or ""], audit_earlier=False)["turns"][-1]
+        problem = turn_limit_problem(turns, settings.max_turn_chars, settings.max_turns)
+        if problem:
+            raise gr.Error(problem)
+        return cache.answer(turns, namespace="/ask").to_dict()
 
     return ask
 
 
-def launch_options() -> dict:
-    """Keyword arguments of ``launch()``: loopback by default, no share link, offline theme."""
+def ui_options() -> dict:
+    """The look of the app (``gr.mount_gradio_app`` arguments): offline theme, system fonts, CSS."""
     import gradio as gr
 
-    port = os.environ.get("GRADIO_SERVER_PORT", "").strip()
-    return {
-        "server_name": os.environ.get("GRADIO_SERVER_NAME", "").strip() or DEFAULT_HOST,
-        "server_port": int(port) if port else DEFAULT_PORT,
-        "share": False,
-        "ssr_mode": False,
-        "theme": gr.themes.Soft(font=FONTS, font_mono=["monospace"]),
-        "css": CSS,
-    }
+    return {"theme": gr.themes.Soft(font=FONTS, font_mono=["monospace"]), "css": CSS}
+
+
+def build(settings: Settings, assistant=None):
+    """The whole server for ``settings``: web app and API over one assistant and one cache."""
+    from api.server import build_server
+    from assistant.service import ConversationCache, build_assistant
+
+    assistant = assistant or build_assistant(settings)
+    cache = ConversationCache(assistant, settings.session_cache_size)
+    return build_server(build_app(assistant, settings, cache), assistant, cache, settings, ui_options())
 
 
 def main() -> None:
-    """Build the assistant from the environment and serve the app."""
-    from assistant.service import build_assistant
+    """Build the assistant from the environment and serve the app and the API."""
+    from api.server import run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    assistant = build_assistant(Settings.from_env())
-    app = build_app(assistant)
-    app.queue(default_concurrency_limit=4)
-    app.launch(**launch_options())
+    settings = Settings.from_env()
+    run(build(settings), settings)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,11 @@
 Each row holds the time (UTC, ISO 8601), the session id, the question (cut to
 ``MAX_QUESTION_CHARS``), the route, the cited article numbers (a JSON list),
 the amount in yuan, the policy version (the policy's ``text_hash``), the
-number-guard events (a JSON list) and the latency in milliseconds.
+number-guard events (a JSON list), the latency in milliseconds and the turn id
+(``Reply.turn_id``). Feedback from hotline review or users (👍/👎 and an optional
+comment, ``AuditLog.feedback``) is stored on the turn's own row: ``rating``
+("up" or "down"), ``comment`` and ``feedback_time``. A log written before these
+columns existed gains them when it is next opened for writing.
 
 Writing the log must never cost an answer: ``AuditLog.record`` catches every
 failure (read-only directory, full disk, a locked or corrupted file), logs one
@@ -39,8 +43,15 @@ MAX_QUESTION_CHARS = 500
 RETRY_SECONDS = 30.0
 """After a failed write, the next attempt waits this long (each failed try costs time)."""
 
-COLUMNS = ("time", "session", "question", "route", "articles", "amount_yuan",
-           "policy_version", "guard_events", "latency_ms")
+MAX_COMMENT_CHARS = 1000
+"""Feedback comments are cut to this length."""
+
+RATINGS = ("up", "down")
+
+TURN_COLUMNS = ("time", "session", "question", "route", "articles", "amount_yuan",
+                "policy_version", "guard_events", "latency_ms", "turn_id")
+FEEDBACK_COLUMNS = ("rating", "comment", "feedback_time")
+COLUMNS = TURN_COLUMNS + FEEDBACK_COLUMNS
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -57,7 +68,9 @@ CREATE TABLE IF NOT EXISTS turns (
 );
 CREATE INDEX IF NOT EXISTS turns_time ON turns(time);
 """
-_INSERT = f"INSERT INTO turns ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+_ADDED = {"turn_id": "TEXT", "rating": "TEXT", "comment": "TEXT", "feedback_time": "TEXT"}  # later columns
+_INSERT = f"INSERT INTO turns ({', '.join(TURN_COLUMNS)}) VALUES ({', '.join('?' * len(TURN_COLUMNS))})"
+_FEEDBACK = "UPDATE turns SET rating = ?, comment = ?, feedback_time = ? WHERE turn_id = ?"
 
 
 def utc_now() -> str:
@@ -84,7 +97,7 @@ def _clean(text: str, limit: int | None = None) -> str:
 
 
 def turn_row(session: Any, text: Any, reply: Any, policy_version: str) -> tuple:
-    """The values of one row, in ``COLUMNS`` order."""
+    """The values of one row, in ``TURN_COLUMNS`` order."""
     clauses = [int(c.clause) for c in getattr(reply, "citations", [])]
     amount = getattr(reply, "amount_yuan", None)
     return (
@@ -97,7 +110,19 @@ def turn_row(session: Any, text: Any, reply: Any, policy_version: str) -> tuple:
         _clean(str(policy_version or "")),
         json.dumps([_clean(str(e)) for e in getattr(reply, "guard_events", [])], ensure_ascii=False),
         round(float(getattr(reply, "latency_ms", 0.0) or 0.0), 2),
+        _clean(str(getattr(reply, "turn_id", "") or "")) or None,
     )
+
+
+def _columns(conn: sqlite3.Connection) -> set[str]:
+    return {row[1] for row in conn.execute("PRAGMA table_info(turns)")}
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a log written by an earlier version up to the current columns."""
+    for name in _ADDED.keys() - _columns(conn):
+        conn.execute(f"ALTER TABLE turns ADD COLUMN {name} {_ADDED[name]}")
+    conn.execute("CREATE INDEX IF NOT EXISTS turns_turn_id ON turns(turn_id)")
 
 
 class AuditLog:
@@ -158,6 +183,7 @@ class AuditLog:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
+            _add_missing_columns(conn)
         except Exception:
             conn.close()
             raise
@@ -179,15 +205,41 @@ class AuditLog:
                         "Check the file and its directory, or set ASSISTANT_AUDIT_DB to a writable path.",
                         self.path, type(exc).__name__, exc)
 
+    def feedback(self, turn_id: str, rating: str | None, comment: str | None = None) -> bool:
+        """Store a rating ("up", "down", or None to clear it) and a comment on an answered turn.
+
+        The latest feedback on a turn replaces the earlier one.
+
+        Returns:
+            True when stored; False when no logged turn has ``turn_id`` (or no log is kept).
+
+        Raises:
+            ValueError: ``rating`` is not one of ``RATINGS`` (or None).
+            sqlite3.Error, OSError: the log cannot be written.
+        """
+        if rating is not None and rating not in RATINGS:
+            raise ValueError(f"rating must be one of {', '.join(RATINGS)}, got {rating!r}")
+        if self.path is None or not turn_id:
+            return False
+        note = _clean(comment, MAX_COMMENT_CHARS) if comment else None
+        with self._lock:
+            conn = self._conn or self._open()
+            changed = conn.execute(_FEEDBACK, (rating, note, utc_now(), _clean(turn_id))).rowcount
+        return changed > 0
+
     def rows(self, since: str | None = None) -> Iterator[dict]:
         """Every row (oldest first), as dicts with ``articles``/``guard_events`` decoded.
+
+        Columns a log written by an earlier version lacks are None.
 
         Args:
             since: only rows at or after this ISO 8601 time (UTC when no zone is given).
         """
         conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=self.timeout)
         try:
-            query = f"SELECT {', '.join(COLUMNS)} FROM turns"
+            present = _columns(conn)
+            fields = ", ".join(c if c in present else f"NULL AS {c}" for c in COLUMNS)
+            query = f"SELECT {fields} FROM turns"
             params: tuple = ()
             if since:
                 query, params = query + " WHERE time >= ?", (normalize_since(since),)

@@ -29,53 +29,11 @@ from assistant.session import ROUTES
 from assistant.ui_format import MAX_HISTORY_TURNS
 from tests.ops.conftest import PYTHON, REPO, child_env, free_port, server_process
 from tests.ops.hostile_inputs import HOSTILE, NORMAL, NORMAL_AMOUNT
+from tests.ops.load_script import SESSIONS, TURNS, mismatch, percentile, script
 
 pytestmark = pytest.mark.server
 
-SESSIONS = 20
-TURNS = 25
 DEADLINE_S = 150
-RECOGNIZED, OTHER, YEAR = 30, 15, 12  # yuan per m² per month (第十一条), months
-
-
-def script(i: int) -> list[tuple[str, dict]]:
-    """Session ``i``'s 25 turns, each with what its reply must show."""
-    area, rent = 500 + 10 * i, 300 * (500 + 10 * i) + i
-    capped = None  # the actual rent caps the subsidy once the user has said it
-
-    def rules(rate: int) -> dict:
-        full = area * rate * YEAR
-        return {"route": "rules", "amount_yuan": full if capped is None else min(full, capped), "clause": 11}
-
-    turns: list[tuple[str, dict]] = []
-    for cycle in range(TURNS // 5):
-        turns.append((f"我们租了{area}平米，在认定的专业园区，房租能补多少？", rules(RECOGNIZED)))
-        turns.append(("那如果是在其他园区呢？", rules(OTHER)))
-        if cycle == 0:
-            turns.append(("企业上市有什么奖励？", {"route": "lookup", "clause": 14}))
-        else:
-            turns.append(("第二十条说了什么", {"route": "lookup", "clause": 20}))
-        capped = rent
-        turns.append((f"我们的实际年租金是{rent}元，在认定的专业园区，房租补贴多少？", rules(RECOGNIZED)))
-        turns.append(("你好" if cycle % 2 else "今天天气怎么样", {"route": "smalltalk" if cycle % 2 else "out_of_scope"}))
-    return turns
-
-
-def _mismatch(reply: dict, expect: dict) -> str | None:
-    for key in ("route", "amount_yuan"):
-        if key in expect and reply.get(key) != expect[key]:
-            return f"{key} {reply.get(key)!r} != {expect[key]!r}"
-    clauses = [c["clause"] for c in reply.get("citations") or []]
-    if "clause" in expect and clauses[:1] != [expect["clause"]]:
-        return f"clauses {clauses} do not start with {expect['clause']}"
-    if not isinstance(reply.get("answer"), str) or not reply["answer"].strip():
-        return "empty answer"
-    return None
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def _up(url: str) -> bool:
@@ -120,7 +78,7 @@ def _run_session(url: str, i: int, deadline: float, latencies: list[float], lock
         if inside is not None:
             with lock:
                 inside.append(float(reply.get("latency_ms") or 0.0))
-        problem = _mismatch(reply, expect)
+        problem = mismatch(reply, expect)
         if problem:
             errors.append(f"session {i} turn {number} ({question}): {problem}")
         history.append(question)
@@ -151,10 +109,10 @@ def test_concurrent_sessions_through_ask(app_url, ops_data_dir, tmp_path):
     summary = {
         "sessions": SESSIONS, "turns": TURNS, "requests": len(latencies), "errors": len(errors),
         "wall_s": round(wall, 1), "requests_per_s": round(len(latencies) / wall, 1),
-        "p50_ms": round(_percentile(latencies, 50) * 1000, 1), "p95_ms": round(_percentile(latencies, 95) * 1000, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p95_ms": round(percentile(latencies, 95) * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
-        "assistant_turn_p95_ms": round(_percentile(inside, 95), 1),
-        "solo_p50_ms": round(_percentile(solo, 50) * 1000, 1), "solo_p95_ms": round(_percentile(solo, 95) * 1000, 1),
+        "assistant_turn_p95_ms": round(percentile(inside, 95), 1),
+        "solo_p50_ms": round(percentile(solo, 50) * 1000, 1), "solo_p95_ms": round(percentile(solo, 95) * 1000, 1),
     }
     (tmp_path / "load-summary.json").write_text(json.dumps(summary), encoding="utf-8")
     print(f"\nload /ask: {json.dumps(summary)}")
