@@ -65,9 +65,9 @@ def _lead(text: str, start: int) -> str:
 
 
 def _stated_values(text: str, values: dict, cues: dict, negated: Any,
-                   not_after: re.Pattern | None = None) -> list[tuple[Any, bool]]:
-    """(value, named in a question about an award) for each phrase of ``values`` in the turn,
-    with negations and questions applied."""
+                   not_after: re.Pattern | None = None) -> list[tuple[Any, bool, bool]]:
+    """(value, named in a question about an award, said of an award received) for each phrase of
+    ``values`` in the turn, with negations and questions applied."""
     out = []
     for s, e, value in _phrase_matches(text, values):
         before = _lead(text, s)
@@ -81,8 +81,18 @@ def _stated_values(text: str, values: dict, cues: dict, negated: Any,
         if is_negated:
             value = negated(value)
         if value is not None:
-            out.append((value, bool(cues["topic_after"].match(text, e))))
+            out.append((value, bool(cues["topic_after"].match(text, e)), _received(text, s, e, cues)))
     return out
+
+
+def _received(text: str, start: int, end: int, cues: dict) -> bool:
+    """The phrase's clause says its award was already received ("股改的100万已经拿了")."""
+    cuts = [m.end() for m in _CLAUSE.finditer(text, 0, start)]
+    stop = _CLAUSE.search(text, end)
+    clause = text[cuts[-1] if cuts else 0:stop.start() if stop else len(text)]
+    award = cues["award_words"].search(clause) or re.search(r"[0-9]|万", clause)
+    taken = cues["received"].search(clause)
+    return bool(award and taken and not re.search("[没未不]", clause[max(0, taken.start() - 2):taken.start()]))
 
 
 def _in_negated_phrase(before: str, cues: dict) -> bool:
@@ -102,16 +112,26 @@ def resolve_phrases(text: str, asked: set[str], cues: dict, update: Any) -> None
             continue
         stated = _stated_values(text, spec["values"], cues, negated, spec.get("not_after"))
         if stated and spec.get("unmet") and _stated_values(text, spec["unmet"], cues, negated):
-            stated = [(False, False)]  # its condition negated: "还没有经过认定"
-        statements = [v for v, topic in stated if not topic]
-        values = list(dict.fromkeys(statements or [v for v, _ in stated]))
-        if spec.get("ordered") and values:
-            order = list(spec["values"])
-            values = [max(values, key=order.index)]
-        if len(values) == 1:
-            update.facts[name] = values[0]
-        elif values:
-            update.conflicts.append(f"关于{spec['label']}，您的说法前后不一致，请确认。")
+            stated = [(False, False, False)]  # its condition negated: "还没有经过认定"
+        if spec.get("received_as"):  # "股改的100万已经拿了": the stage whose award was taken
+            taken = [v for v, _, received in stated if received]
+            if taken:
+                update.facts[spec["received_as"]] = max(taken, key=list(spec["values"]).index)
+                stated = [x for x in stated if not x[2]] or stated
+        _settle(name, spec, stated, update)
+
+
+def _settle(name: str, spec: dict, stated: list, update: Any) -> None:
+    """One value for the fact from its statements, or a conflict."""
+    statements = [v for v, topic, _ in stated if not topic]
+    values = list(dict.fromkeys(statements or [v for v, _, _ in stated]))
+    if spec.get("ordered") and values:
+        order = list(spec["values"])
+        values = [max(values, key=order.index)]
+    if len(values) == 1:
+        update.facts[name] = values[0]
+    elif values:
+        update.conflicts.append(f"关于{spec['label']}，您的说法前后不一致，请确认。")
 
 
 def check_choices(inputs: Iterable, update: Any) -> None:

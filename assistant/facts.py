@@ -47,6 +47,8 @@ from assistant.reading.binding import (
 )
 from assistant.reading.lexicon import load_lexicon
 from assistant.reading.measures import Measure, read_measures
+from assistant.reading.places import read_places
+from assistant.reading.tenure import newly_settled
 
 CUES_PATH = Path(__file__).resolve().parent / "data" / "fact_cues.yaml"
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
@@ -71,6 +73,10 @@ class FactUpdate:
     facts: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # fact -> (figure as said, months per)
     measures: list[Any] = field(default_factory=list)  # the Measure of each fact set, for ``understood``
+    places: list[Any] = field(default_factory=list)  # places bound to a condition (reading.places.Place)
+    unknown: list[str] = field(default_factory=list)  # said to be so but with no figure ("之前拿过奖励")
+    projects: list[dict] = field(default_factory=list)  # several things in one turn, each its own facts
+    several: dict[str, list] = field(default_factory=dict)  # fact -> its candidates, several projects
     notes: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -379,6 +385,9 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
         for drop in ("threshold", "context", "past"):  # a plainer, current value wins over these
             if len({c.value for c in group}) > 1:
                 group = [c for c in group if not getattr(c, drop)] or group
+        if len({c.value for c in group}) > 1 and spec.get("several"):
+            update.several[fact] = sorted(group, key=lambda c: c.quantity.span)
+            continue
         if len({c.value for c in group}) > 1:
             raws = "、".join(dict.fromkeys(c.quantity.raw for c in group))
             update.conflicts.append(f"您提到了不同的{spec['label']}（{raws}），请确认是哪一个。")
@@ -393,6 +402,40 @@ def _resolve_quantities(candidates: list[_Candidate], cues: dict, update: FactUp
         if c.measure is not None:
             update.raw[fact] = (c.measure.value, c.measure.period_months)
             update.measures.append((fact, c.measure))
+
+
+def _split_projects(text: str, asked: set[str], cues: dict, update: FactUpdate) -> None:
+    """"国家项目1000万、市里项目600万": one set of facts per project, each qualifier (the funding's
+    level) read from the project's own stretch of text."""
+    for fact, group in update.several.items():
+        qualifiers = cues["quantities"][fact]["several"]
+        start = 0
+        for c in group:
+            own = FactUpdate()
+            resolve_phrases(text[start:c.quantity.span[1]], asked | set(qualifiers), cues, own)
+            project = {fact: _typed(cues["quantities"][fact]["kind"], c.value)}
+            project.update({q: own.facts[q] for q in qualifiers if q in own.facts})
+            update.projects.append(project)
+            start = c.quantity.span[1]
+        for q in qualifiers:  # the turn's mixed levels are no contradiction: each project has its own
+            update.facts.pop(q, None)
+            label = cues["choices"].get(q, cues["flags"].get(q, {})).get("label", q)
+            update.conflicts[:] = [x for x in update.conflicts if label not in x]
+
+
+def _received_without_figure(text: str, inputs: list, cues: dict, update: FactUpdate) -> list[str]:
+    """Inputs of an award already received that the turn names without its amount ("之前拿过营收
+    奖励，现在到了5亿"): the amount must be asked, never assumed to be none."""
+    received = [i.name for i in inputs if cues["quantities"].get(i.name, {}).get("received")
+                and i.name not in update.facts]
+    if not received:
+        return []
+    for clause in re.split(r"[，。；！？,;!?]", text):
+        taken = cues["received"].search(clause)
+        if taken and cues["award_words"].search(clause) and not re.search(
+                "[没未不]", clause[max(0, taken.start() - 2):taken.start()]):
+            return received
+    return []
 
 
 def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:
@@ -411,6 +454,17 @@ def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:
     cues = load_cues()
     update = FactUpdate()
     _resolve_quantities(_quantity_candidates(folded, inputs, cues), cues, update)
-    resolve_phrases(folded, {i.name for i in inputs}, cues, update)
+    asked = {i.name for i in inputs}
+    resolve_phrases(folded, asked, cues, update)
+    _split_projects(folded, asked, cues, update)
+    update.unknown = _received_without_figure(folded, inputs, cues, update)
+    settled = newly_settled(folded)  # "2017年就入驻了": when it settled decides, over a phrase
+    if settled is not None:
+        update.facts["newly_settled"] = settled
+        update.conflicts[:] = [c for c in update.conflicts if cues["flags"]["newly_settled"]["label"] not in c]
+    for place in read_places(folded):  # where an event was held, where the enterprise is registered
+        if place.fact in asked:
+            update.facts.setdefault(place.fact, place.inside)
+        update.places.append(place)
     check_choices(inputs, update)
     return update

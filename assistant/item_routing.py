@@ -24,7 +24,12 @@ class ItemRouting:
     """Item choice, follow-ups and the rules-or-lookup decision."""
 
     def _declines(self, text: str, session: Session) -> bool:
-        """Out of scope even though policy words occur ("南山区的租金补贴", "人工智能概念股")."""
+        """Out of scope even though policy words occur ("南山区的租金补贴", "人工智能概念股").
+
+        A place bound to a condition ("在南山区举办的大会") is a fact about the enterprise, not
+        another place's policy: it is masked before the check.
+        """
+        text = _without_places(text, self.read_freely(text).places)
         if not router.looks_out_of_scope(text) or router.strong_topic(text):
             return False
         if router.is_personal(text):
@@ -177,6 +182,14 @@ class ItemRouting:
             titles = {n: a.title for n, a in self.policy.articles.items()}
             topic = router.title_article(text, titles)
         return topic
+
+
+def _without_places(text: str, places: list) -> str:
+    """``text`` with the places bound to a condition blanked out."""
+    for place in places:
+        start, end = place.span
+        text = text[:start] + "某" * (end - start) + text[end:] if text[start:end] == place.raw else text
+    return text
 
 
 @lru_cache(maxsize=8)

@@ -14,6 +14,7 @@ from assistant import compose, router
 from assistant.facts import extract_facts, fact_labels
 from assistant.quantities import format_yuan
 from assistant.reading.derive import derive
+from assistant.reading.several import combine_results
 from assistant.session import CitationOut, Reply, Session
 from rules.facts import FACTS, plain_description
 
@@ -31,23 +32,26 @@ def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[
     if problems:
         return _fact_problem_reply(asst, spec, problems, extra)
     session.facts.update(update.facts)
+    _remember_projects(session, spec, update)
     derivation = derive(session.facts, session.derived, set(update.facts), update.raw, fact_labels())
     if derivation.questions:
         return _fact_problem_reply(asst, spec, derivation.questions, extra)
     names = {i.name for i in spec.inputs}
     steps = [f"由您提供的数字推算：{step}" for step in derivation.steps] if names & set(derivation.facts) else []
     notes = list(update.notes) + derivation.notes + steps + _earlier_award(session, spec, text, update.facts)
-    reply = _computed_reply(asst, session, text, spec, extra + notes)
+    reply = _computed_reply(asst, session, text, spec, extra + notes, update.unknown)
     reply.trace[:0] = notes  # the reading's own arithmetic, a source for the number guard
     return reply
 
 
-def _computed_reply(asst, session: Session, text: str, spec, extra: list[str]) -> Reply:
+def _computed_reply(asst, session: Session, text: str, spec, extra: list[str], unknown=()) -> Reply:
+    """Compute the item on the session's facts; ask for what is missing or said without a figure."""
     facts = {i.name: session.facts[i.name] for i in spec.inputs if i.name in session.facts}
     try:
-        result = asst.rules.compute(spec.id, facts)
+        result = _compute(asst, spec.id, facts, session.projects.get(spec.id))
     except ValueError as exc:  # rules.errors.InvalidFact is a ValueError
         return _fact_problem_reply(asst, spec, [str(exc)], extra)
+    result.missing += [n for n in unknown if n not in facts and n not in result.missing]
     citations = _citations(asst, result)
     extra = extra + asst.corrections(text, result.clause, facts, item=spec.id)
     if result.missing:
@@ -56,6 +60,30 @@ def _computed_reply(asst, session: Session, text: str, spec, extra: list[str]) -
         session.awards[spec.id] = result.amount_yuan
     years = router.total_years(text) if router.wants_total(text) else None
     return _result_reply(result, citations, extra, router.wants_total(text), years)
+
+
+def _remember_projects(session: Session, spec, update) -> None:
+    """Several projects named in this turn replace the item's single figure, and the other way round."""
+    names = {i.name for i in spec.inputs}
+    if update.projects and all(set(p) <= names for p in update.projects):
+        session.projects[spec.id] = update.projects
+        for fact in update.projects[0]:
+            session.facts.pop(fact, None)
+    elif names & set(update.facts) & {f for p in session.projects.get(spec.id, []) for f in p}:
+        session.projects.pop(spec.id, None)
+
+
+def _compute(asst, item: str, facts: dict, projects: list[dict] | None):
+    """The engine's result; for several projects, one computation per project in the order said,
+    each counting the matching of those before it as received (the enterprise cap), summed."""
+    if not projects:
+        return asst.rules.compute(item, facts)
+    results, received = [], facts.get("received_matching_yuan", 0) or 0
+    for project in projects:
+        r = asst.rules.compute(item, {**facts, **project, "received_matching_yuan": received})
+        results.append(r)
+        received += r.amount_yuan or 0
+    return combine_results(results)
 
 
 SELF_CORRECTION = re.compile(r"(不对|说错了|更正一下|纠正一下|应该是|我说错|不是这个数)[，,。:：]?")

@@ -75,6 +75,9 @@ _FACTS = (
     Fact("listing_stage", "choice", "上市进度：reformed已完成股份制改造 / accepted申请材料获交易所正式受理 / listed成功上市",
          {"reformed": ("股改", "股份制改造", "完成股改"), "accepted": ("受理", "已受理"),
           "listed": ("上市", "已上市", "成功上市")}),
+    Fact("received_stage", "choice", "已领取奖励的最后阶段：reformed股改奖励 / accepted受理奖励 / listed上市奖励（已领过的阶段不再重复发放）",
+         {"reformed": ("股改", "股份制改造"), "accepted": ("受理",), "listed": ("上市",)},
+         assume="假定此前未领取过上市分阶段奖励。"),
     Fact("vc_investment_yuan", "money", "风投创投机构对企业的实际投资额（元）"),
     Fact("vc_registered", "bool", "投资机构是否已在区主管部门备案",
          assume="假定投资机构已在区主管部门备案。"),
@@ -83,6 +86,9 @@ _FACTS = (
     Fact("city_funding_yuan", "money", "核心团队获得的市级资助金额（元）"),
     Fact("event_cost_yuan", "money", "单次活动实际发生的费用（元）"),
     Fact("pre_registered", "bool", "活动是否经事先备案", assume="假定活动已经事先备案。"),
+    Fact("held_in_district", "bool", "活动是否在光明区举办", assume="假定活动在光明区举办。"),
+    Fact("registered_in_district", "bool", "购买方是否为光明区辖区内的企业",
+         assume="假定贵企业为光明区辖区内的企业。"),
     # Status facts: the qualifying title of an item. Items assume them when not
     # given; match() needs them stated to offer the item.
     Fact("model_company", "bool", "是否拥有人工智能通用大模型或专用AI芯片技术",

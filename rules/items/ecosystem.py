@@ -42,7 +42,7 @@ def compute_platform(c: Calc) -> None:
     c.capped_percent("investment_yuan", "rate", "cap", "exact")
 
 
-@item("compute_purchase", req("compute_fee_yuan"), cond("in_district"))
+@item("compute_purchase", req("compute_fee_yuan"), cond("in_district"), cond("registered_in_district"))
 def compute_purchase(c: Calc) -> None:
     """（二）Buying compute services from an in-district platform.
 

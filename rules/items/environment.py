@@ -61,10 +61,10 @@ def executive_team(c: Calc) -> None:
     c.undecided("政策未公布营业收入规模或增速的具体条件，无法判断是否符合。")
 
 
-@item("event", req("event_cost_yuan"), cond("pre_registered"))
+@item("event", req("event_cost_yuan"), cond("pre_registered"), cond("held_in_district"))
 def event(c: Calc) -> None:
     """（十七）Support for hosting major industry events recorded in advance.
 
-    经事先备案的活动，按单次活动实际发生费用的50%资助举办单位，最高200万元。
+    在光明区举办、经事先备案的活动，按单次活动实际发生费用的50%资助举办单位，最高200万元。
     """
     c.capped_percent("event_cost_yuan", "rate", "cap", "exact")

@@ -90,16 +90,27 @@ def listed_relocation(c: Calc) -> None:
     c.bound_only("cap")
 
 
-@item("ipo_stages", req("listing_stage"))
+@item("ipo_stages", req("listing_stage"), opt("received_stage"))
 def ipo_stages(c: Calc) -> None:
     """（十四）IPO awards by stage, cumulative up to the stage reached.
 
     完成股份制改造100万元；申请材料获交易所正式受理再给200万元；成功上市再给
-    300万元。到达某一阶段时累计可得之前各阶段之和（最多600万元）。
+    300万元。到达某一阶段时累计可得之前各阶段之和（最多600万元）；已领过的阶段
+    （received_stage 及之前）不再发放，只计其后的阶段。
     """
     reached = IPO_STAGES[: IPO_STAGES.index(c["listing_stage"]) + 1]
     amounts = [c.param(stage) for stage in reached]
     total = sum(amounts)
     parts = " + ".join(fmt(a, "元") for a in amounts)
     c.step(f"累计：{parts} = {fmt(total, '元')}", total)
-    c.set_amount(total, "exact")
+    if c["received_stage"] is None:
+        c.set_amount(total, "exact")
+        return
+    taken = IPO_STAGES[: IPO_STAGES.index(c["received_stage"]) + 1]
+    received = sum(c.param(stage) for stage in taken)
+    if len(taken) >= len(reached):
+        c.fail(f"已领取到这一阶段的奖励（累计{fmt(received, '元')}），暂无新的阶段奖励")
+        return
+    rest = total - received
+    c.step(f"已领取{fmt(received, '元')}：{fmt(total, '元')} − {fmt(received, '元')} = {fmt(rest, '元')}", rest)
+    c.set_amount(rest, "exact")

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.facts import extract_facts, load_cues
 from assistant.reading.lexicon import load_lexicon
+from assistant.reading.places import place_facts
 
 
 @dataclass(frozen=True)
@@ -211,12 +212,13 @@ def test_cue_table_types_agree_with_the_rule_items():
 
     cues = load_cues()
     types = {**{n: s["kind"] for n, s in cues["quantities"].items()}, **dict.fromkeys(cues["flags"], "bool"),
-             **dict.fromkeys(cues["choices"], "choice")}
+             **dict.fromkeys(cues["choices"], "choice"), **dict.fromkeys(place_facts(), "bool"),
+             **{s["received_as"]: "choice" for s in cues["choices"].values() if s.get("received_as")}}
     inputs = {i.name: i for item in engine.list_items() for i in item.inputs}
     assert set(inputs) <= set(types)
     for name, spec in inputs.items():
         assert types[name] == spec.type, name
-        if spec.type == "choice":
+        if spec.type == "choice" and name in cues["choices"]:
             assert set(cues["choices"][name]["values"]) <= set(spec.choices), name
 
 

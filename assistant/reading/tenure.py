@@ -1,0 +1,63 @@
+"""Whether the enterprise is newly settled, read from when it settled.
+
+"2017年就入驻了认定的软件园" is no new settlement; nor is "五年前落户光明" or "入驻三年了";
+"今年刚搬进来" is. The settling acts and time words are data (``lexicon.yaml`` ``tenure``); the
+year of today decides how old a calendar year is (``today`` may be given, for tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import yaml
+
+from assistant.quantities import extract_quantities
+from assistant.reading.lexicon import LEXICON_PATH
+
+_CLAUSE = re.compile(r"[^，。；！？,;!?]+")
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> dict:
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))["tenure"]
+    return {"acts": re.compile(data["acts"]), "recent": int(data["recent_years"]),
+            "since": re.compile(data["since"]), "ago": re.compile(data["ago"]),
+            "this_year": re.compile(data["this_year"])}
+
+
+def _years(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    if word in ("几", "多"):
+        return 3  # "几年前", "好几年": more than a year or two
+    found = [q.value for q in extract_quantities(word + "年") if q.kind == "years"]
+    return int(found[0]) if found else None
+
+
+def _age(clause: str, act: re.Match, g: dict, year: int) -> int | None:
+    """How many years ago the act in ``clause`` happened, when the clause says."""
+    before, after = clause[:act.start()], clause[act.end():]
+    calendar = [q.value for q in extract_quantities(before) if q.kind == "year"]
+    if calendar:
+        return year - calendar[-1]
+    if (m := g["ago"].search(before)) and (n := _years(m["n"])) is not None:
+        return n
+    if (m := g["since"].match(after.lstrip("了过")) ) and (n := _years(m["n"])) is not None:
+        return n
+    if g["this_year"].search(before[-4:]):
+        return 0
+    return None
+
+
+def newly_settled(text: str, today: dt.date | None = None) -> bool | None:
+    """True or False when the turn says when the enterprise settled, else None."""
+    g = _grammar()
+    year = (today or dt.date.today()).year
+    for clause in _CLAUSE.finditer(text):
+        for act in g["acts"].finditer(clause.group()):
+            age = _age(clause.group(), act, g, year)
+            if age is not None:
+                return age <= g["recent"]
+    return None
