@@ -132,6 +132,31 @@ class Assistant(ItemRouting):
     # -- routing ---------------------------------------------------------
 
     def _respond(self, session: Session, raw: Any) -> Reply:
+        """Route and answer the turn, then record the reading it answered from."""
+        reply = self._route(session, raw)
+        text = _forms_to_prose(normalize_text(raw).text)
+        if text.strip() and not _mostly_garbage(text):
+            reading = self.understand(session, text, reply)
+            reply.understood = reading.to_dict()
+            reply.trace.append(reading.summary())
+        return reply
+
+    def understand(self, session: Session, text: str, reply: Reply | None = None):
+        """The turn's reading; with the reply, the facts its rule item answered from."""
+        from assistant.reading.understanding import understand
+
+        try:
+            article = parse_article_ref(text)
+        except ArticleOutOfRange:
+            article = None
+        u = understand(text, self, article)
+        item = reply.item if reply is not None else None
+        if item:
+            u.items = [item] + [i for i in u.items if i != item]
+            u.bind(self._known_facts(session, item))
+        return u
+
+    def _route(self, session: Session, raw: Any) -> Reply:
         text, truncated = normalize_text(raw)
         text = _forms_to_prose(text)
         extra = [compose.REPLIES["truncated"]] if truncated else []

@@ -167,6 +167,14 @@ def ask_clause(text: str) -> str:
     return asking[-1] if asking else ""
 
 
+_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几")
+
+
+def looks_like_question(text: str) -> bool:
+    """The turn asks something (a question word or mark), rather than only stating facts."""
+    return bool(_QUESTION.search(text))
+
+
 def asks_lookup(text: str) -> bool:
     """The user wants to read or locate an article."""
     return contains_any(text, LOOKUP_SIGNALS)

@@ -29,6 +29,7 @@ class Session:
     last_route: str | None = None
     awards: dict[str, int] = field(default_factory=dict)  # item -> amount computed earlier in this chat
     derived: set[str] = field(default_factory=set)  # facts that hold a derived value (assistant.reading.derive)
+    projects: dict[str, list[dict]] = field(default_factory=dict)  # item -> several projects' own facts
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Reply:
     trace: list[str] = field(default_factory=list)
     item: str | None = None
     guard_events: list[str] = field(default_factory=list)
+    understood: dict[str, Any] = field(default_factory=dict)  # assistant.reading.understanding
     # Names this answered turn in the audit log (feedback refers to it); not part of ``to_dict``.
     turn_id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
@@ -68,4 +70,5 @@ class Reply:
             "missing": list(self.missing),
             "latency_ms": round(self.latency_ms, 2),
             "trace": list(self.trace),
+            "understood": dict(self.understood),
         }
