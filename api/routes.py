@@ -2,20 +2,24 @@
 
 Every request is checked in the same order: API key (401), rate limit (429),
 then its JSON (400); the body size was checked before (413, ``api.guards``).
-The assistant itself runs in a worker thread, so the server keeps accepting
-requests while a turn is answered.
+The assistant itself runs in a pool of ``Settings.queue_concurrency`` worker
+threads that take turns in arrival order (like the web UI's queue): the server
+keeps accepting requests while turns are answered, and under load each
+request waits its turn instead of twenty sharing one interpreter lock.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 from api import formats
@@ -51,6 +55,7 @@ class Endpoints:
         self.assistant, self.cache, self.settings = assistant, cache, settings
         self.keys = ApiKeys(settings.api_keys)
         self.limiter = RateLimiter(settings.api_rate_per_minute)
+        self.workers = ThreadPoolExecutor(max_workers=settings.queue_concurrency, thread_name_prefix="api-turn")
 
     def client(self, request: Request) -> str:
         """The caller's identity, once its key and rate limit are checked (else ApiError)."""
@@ -59,18 +64,18 @@ class Endpoints:
         self.limiter.check(identity)
         return identity
 
-    async def models(self, request: Request) -> dict:
+    async def models(self, request: Request) -> JSONResponse:
         """``GET /v1/models``: the one model."""
         self.client(request)
-        return {"object": "list", "data": [formats.model_card()]}
+        return JSONResponse({"object": "list", "data": [formats.model_card()]})
 
-    async def model(self, model_id: str, request: Request) -> dict:
+    async def model(self, model_id: str, request: Request) -> JSONResponse:
         """``GET /v1/models/{id}``."""
         self.client(request)
         _check_model(model_id)
-        return formats.model_card()
+        return JSONResponse(formats.model_card())
 
-    async def chat_completions(self, request: Request) -> Any:
+    async def chat_completions(self, request: Request) -> Response:
         """``POST /v1/chat/completions``: answer the last user turn after the earlier ones."""
         from assistant.service import turn_limit_problem
 
@@ -81,14 +86,14 @@ class Endpoints:
         problem = turn_limit_problem(turns, self.settings.max_turn_chars, self.settings.max_turns)
         if problem:
             raise ApiError(400, problem, "context_length_exceeded", param="messages")
-        reply = await run_in_threadpool(self.cache.answer, turns, identity)
+        reply = await asyncio.get_running_loop().run_in_executor(self.workers, self.cache.answer, turns, identity)
         created = int(time.time())
         if body.stream:
             return StreamingResponse(formats.sse(formats.chunks(reply, created)),
                                      media_type="text/event-stream", headers=STREAM_HEADERS)
-        return formats.completion(reply, created)
+        return JSONResponse(formats.completion(reply, created))  # a plain dict: no re-encoding by FastAPI
 
-    async def feedback(self, request: Request) -> dict:
+    async def feedback(self, request: Request) -> JSONResponse:
         """``POST /v1/feedback``: a rating (and comment) stored on the turn's audit row."""
         self.client(request)
         body = _parse(FeedbackRequest, await request.body())
@@ -97,7 +102,7 @@ class Endpoints:
         if not stored:
             raise ApiError(404, f"No answered turn {turn_id!r} in the audit log: use the turn_id (or id) of a "
                            "chat completion from this server.", "turn_not_found", param="turn_id")
-        return {"object": "feedback", "turn_id": turn_id, "rating": body.rating, "stored": True}
+        return JSONResponse({"object": "feedback", "turn_id": turn_id, "rating": body.rating, "stored": True})
 
 
 def _check_model(name: str | None) -> None:

@@ -58,3 +58,9 @@ def test_hostile_question_gets_an_ordinary_reply(client):
 def test_bad_history_gets_a_clear_error(client):
     with pytest.raises(gradio_client.exceptions.AppError, match="history"):
         client.predict("房租能补多少？", '{"turns": 1}', api_name="/ask")
+
+
+@pytest.mark.parametrize("question", ["房租" * 2500, "长" * 200_000])
+def test_over_long_question_gets_a_clear_error(client, question):
+    with pytest.raises(gradio_client.exceptions.AppError, match="每轮最多2000个字符"):
+        client.predict(question, None, api_name="/ask")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,46 @@ def test_chat_shows_user_html_as_text(page):
     expect(user).to_contain_text('<img src=x onerror="alert(1)">')
     assert page.locator("#chatbot img[src='x'], #chatbot .qa-user b").count() == 0
     assert page.dialogs == []
+
+
+def _rating(audit_db, question: str, expected: str, timeout: float = 10) -> str | None:
+    """The rating stored on the audit row of ``question``, once it is ``expected`` (or the timeout)."""
+    import sqlite3
+
+    deadline, rating = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        with sqlite3.connect(audit_db, timeout=5) as conn:
+            row = conn.execute("SELECT rating FROM turns WHERE question = ? ORDER BY id DESC", (question,)).fetchone()
+        rating = row[0] if row else None
+        if rating == expected:
+            break
+        time.sleep(0.2)
+    return rating
+
+
+def test_thumbs_on_each_answer_are_stored_with_its_turn(page, running):
+    first, second = "银行贷款利息一年付了500万，能贴息多少？", "举办一次行业大会花了300万，能补贴多少？"
+    ask(page, first)
+    expect(last_reply(page)).to_contain_text("150万元")
+    ask(page, second)
+    expect(page.locator("#chatbot [data-testid='bot']")).to_have_count(2)
+    chat = page.locator("#chatbot")
+    chat.get_by_role("button", name="踩", exact=True).first.click()  # zh-CN labels of Dislike and Like
+    chat.get_by_role("button", name="赞", exact=True).last.click()
+    assert _rating(running.audit_db, first, "down") == "down"
+    assert _rating(running.audit_db, second, "up") == "up"
+    chat.get_by_role("button", name="赞", exact=True).first.click()  # a change of mind replaces the rating
+    assert _rating(running.audit_db, first, "up") == "up"
+
+
+def test_an_over_long_question_past_the_box_limit_gets_a_clear_reply(page):
+    box = textbox(page, "chat-input")
+    box.evaluate("el => el.removeAttribute('maxlength')")  # what a script can do: the server must check too
+    box.fill("房租" * 1500)
+    box.press("Enter")
+    expect(last_reply(page).locator(".qa-error")).to_contain_text("每轮最多2000个字符")
+    ask(page, "我们租了800平米，房租能补多少？")  # the conversation goes on
+    expect(last_reply(page)).to_contain_text("28.8万元")
 
 
 def test_articles_jump_to_17_and_keyword_search(page, shots):
