@@ -116,8 +116,6 @@ def build_app(assistant, settings: Settings | None = None, cache=None):
 
 def _chat_tab(gr, assistant, settings: Settings) -> None:
     """Multi-turn chat: a Session per browser tab in gr.State; 👍/👎 go to the audit log."""
-    from assistant.service import turn_limit_problem
-
     session = gr.State(None)
     messages = gr.State([])
     turn_ids = gr.State({})  # index of an answer in the chat -> its turn id in the audit log
@@ -125,10 +123,23 @@ def _chat_tab(gr, assistant, settings: Settings) -> None:
                          placeholder="请描述贵企业的情况或直接提问，例如租赁面积、园区类型、营业收入等。")
     with gr.Row(elem_id="chat-row"):
         box = gr.Textbox(placeholder="请输入您的问题，按回车发送", show_label=False, scale=6,
-                         elem_id="chat-input", max_length=2000)
+                         elem_id="chat-input", max_length=settings.max_turn_chars)
         send = gr.Button("发送", variant="primary", scale=1, min_width=72, elem_id="chat-send")
         new = gr.Button("新对话", scale=1, min_width=72, elem_id="chat-new")
     gr.Examples(EXAMPLES, inputs=box, label="示例问题（点击填入）")
+
+    outputs = [box, session, messages, chatbot, turn_ids]
+    for event in (send.click, box.submit):
+        event(_chat_handler(assistant, settings), [box, session, messages, turn_ids], outputs,
+              api_visibility="private")
+    new.click(lambda: ("", None, [], [], {}), None, outputs, api_visibility="private")
+    chatbot.clear(lambda: (None, [], {}), None, [session, messages, turn_ids], api_visibility="private")
+    chatbot.like(_rating_handler(gr, assistant.audit), turn_ids, None, api_visibility="private")
+
+
+def _chat_handler(assistant, settings: Settings):
+    """The chat event: (text, session, history, turn ids) in, the same out, as the reply forms."""
+    from assistant.service import turn_limit_problem
 
     def chat(text, current, history, ids):
         """Show the question at once, an LLM's draft while it streams, then the checked reply."""
@@ -137,8 +148,8 @@ def _chat_tab(gr, assistant, settings: Settings) -> None:
             yield "", current, history, history, ids
             return
         asked = [*history, {"role": "user", "content": fmt.user_html(_shortened(text))}]
-        earlier = sum(1 for m in history if m.get("role") == "user")
-        problem = turn_limit_problem([*[""] * earlier, text], settings.max_turn_chars, settings.max_turns)
+        earlier = [""] * sum(1 for m in history if m.get("role") == "user")  # only their number counts here
+        problem = turn_limit_problem([*earlier, text], settings.max_turn_chars, settings.max_turns)
         if problem:  # the browser caps the box, a script need not: checked here too
             history = [*asked, {"role": "assistant", "content": calc_fmt.error_html(problem)}]
             yield "", current, history, history, ids
@@ -153,22 +164,23 @@ def _chat_tab(gr, assistant, settings: Settings) -> None:
                 history = [*asked, {"role": "assistant", "content": fmt.reply_html(out.to_dict())}]
                 yield "", current, history, history, ids
 
+    return chat
+
+
+def _rating_handler(gr, audit):
+    """The like event: 👍/👎 on an answer, stored on its turn in the audit log."""
+
     def rate(ids, like: gr.LikeData) -> None:
-        """👍/👎 on an answer: stored on its turn in the audit log (never fails the chat)."""
+        """Never fails the chat: a rating that cannot be stored is logged."""
         turn_id = ids.get(like.index if isinstance(like.index, int) else like.index[0])
-        if turn_id is None or assistant.audit is None:
+        if turn_id is None or audit is None:
             return
         try:
-            assistant.audit.feedback(turn_id, RATINGS.get(like.liked))
+            audit.feedback(turn_id, RATINGS.get(like.liked))
         except Exception as exc:  # noqa: BLE001 - feedback must never break the chat
             log.warning("feedback for turn %s not stored: %s", turn_id, exc)
 
-    outputs = [box, session, messages, chatbot, turn_ids]
-    for event in (send.click, box.submit):
-        event(chat, [box, session, messages, turn_ids], outputs, api_visibility="private")
-    new.click(lambda: ("", None, [], [], {}), None, outputs, api_visibility="private")
-    chatbot.clear(lambda: (None, [], {}), None, [session, messages, turn_ids], api_visibility="private")
-    chatbot.like(rate, turn_ids, None, api_visibility="private")
+    return rate
 
 
 def _shortened(text: str, limit: int = 300) -> str:
