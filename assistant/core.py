@@ -319,6 +319,8 @@ class Assistant(ItemRouting):
         asks = self._fact_questions(item) if item and not whole else []
         answer = compose.lookup_answer(citations, extra, whole_article=whole, notes=notes, asks=asks)
         session.item = item
+        if item:  # "配套资助怎么规定？我们获得资助950万": the figures stated count for the next turn
+            session.facts.update(self._facts_for(text, item))
         return self._guarded(session, Reply(answer=answer, route="lookup", citations=citations))
 
 

@@ -35,6 +35,8 @@ def compile_phrases(data: dict, compile_: Any) -> None:
     data["asked_before"] = re.compile(f"{data['questions']}{gap}$")
     for spec in data["flags"].values():
         spec["values"] = {True: spec.pop("true"), False: spec.pop("false")}
+        if spec.get("hints"):
+            spec["hints"] = {True: [compile_(p) for p in spec["hints"]]}
         if spec.get("bare"):
             spec["values"][_BARE] = spec.pop("bare")
         if spec.get("unmet"):
@@ -111,6 +113,8 @@ def resolve_phrases(text: str, asked: set[str], cues: dict, update: Any) -> None
         if spec.get("only_when_asked") and name not in asked:
             continue
         stated = _stated_values(text, spec["values"], cues, negated, spec.get("not_after"))
+        if not stated and spec.get("hints"):  # "今年被认定": the first time, unless a statement says
+            stated = _stated_values(text, spec["hints"], cues, negated, spec.get("not_after"))
         if stated and spec.get("unmet") and _stated_values(text, spec["unmet"], cues, negated):
             stated = [(False, False, False)]  # its condition negated: "还没有经过认定"
         if spec.get("received_as"):  # "股改的100万已经拿了": the stage whose award was taken

@@ -72,6 +72,7 @@ class FactUpdate:
     raw: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # fact -> (figure as said, months per)
     measures: list[Any] = field(default_factory=list)  # the Measure of each fact set, for ``understood``
     places: list[Any] = field(default_factory=list)  # places bound to a condition (reading.places.Place)
+    guessed: set[str] = field(default_factory=set)  # bound by dimension alone, no head noun
     unknown: list[str] = field(default_factory=list)  # said to be so but with no figure ("之前拿过奖励")
     projects: list[dict] = field(default_factory=list)  # several things in one turn, each its own facts
     several: dict[str, list] = field(default_factory=dict)  # fact -> its candidates, several projects
@@ -172,6 +173,8 @@ def _resolve_quantities(candidates: list[Candidate], cues: dict, update: FactUpd
             continue
         update.facts[fact] = _typed(spec["kind"], c.value)
         update.notes.extend(dict.fromkeys(n for x in group for n in x.notes))
+        if c.guessed:
+            update.guessed.add(fact)
         if c.measure is not None:
             update.raw[fact] = (c.measure.value, c.measure.period_months)
             update.measures.append((fact, c.measure))

@@ -18,6 +18,7 @@ from assistant.session import Session
 SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
 NAMED_SCORE = 3  # keyword characters that name an item clearly (小巨人, 独角兽, 担保费)
 STRONG_KEYWORDS = 4  # keyword characters that name an item clearly enough to leave the current one
+FIGURE_WEIGHT = 10  # a figure of the turn that is an item's input outranks keyword overlap (it can be computed)
 
 
 class ItemRouting:
@@ -73,8 +74,8 @@ class ItemRouting:
         figures = {name for name, value in read.items() if not isinstance(value, bool | str)}
         served = derived_inputs(figures)
         inputs = {item.id: {spec.name for spec in item.inputs} for item in candidates}
-        for item in list(scored):
-            scored[item] += len(figures & inputs[item])
+        for item in list(scored):  # each item read on its own terms ("园区面积" is the park's area)
+            scored[item] += FIGURE_WEIGHT * len(_figures(dict(self._item_reading(text, item, cued=True))))
         for rank, name in enumerate(served):
             for item in candidates:
                 if name in inputs[item.id] and not (figures & inputs[item.id]):
@@ -105,9 +106,15 @@ class ItemRouting:
 
     def _facts_for(self, text: str, item: str) -> dict:
         """Facts of ``text`` that are inputs of ``item`` (others may belong to another item)."""
+        return dict(self._item_reading(text, item))
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one assistant per process; the texts are turns
+    def _item_reading(self, text: str, item: str, cued: bool = False) -> tuple:
+        """The item's inputs read from ``text``; ``cued``: only those a head noun tied to a figure."""
         inputs = self.rules.get_item(item).inputs
         names = {spec.name for spec in inputs}
-        return {k: v for k, v in extract_facts(text, inputs).facts.items() if k in names}
+        update = extract_facts(text, inputs)
+        return tuple((k, v) for k, v in update.facts.items() if k in names and not (cued and k in update.guessed))
 
     def _is_rules_turn(self, text: str, session: Session, item: str, article: int | None,
                        topic: int | None = None) -> bool:

@@ -72,7 +72,7 @@ _UNIT = re.compile(
     r" ?(?:"
     rf"(?P<rate_per_m2>元 ?(?:/|每) ?{_M2}(?P<month> ?(?:/|每) ?个?月)?)"
     r"|(?P<money>元|块钱)"
-    r"|(?P<area>平方米|平方公尺|平米|㎡|m²|m2(?![0-9A-Za-z])|(?i:sqm|square meters?)(?![A-Za-z])|平方(?!公里)|平(?![台安均等方衡]))"
+    r"|(?P<area>(?:个)?(?:平方米|平方公尺|平米|平方(?!公里))|个平(?![台安均等方衡])|㎡|m²|m2(?![0-9A-Za-z])|(?i:sqm|square meters?)(?![A-Za-z])|平方(?!公里)|平(?![台安均等方衡]))"
     r"|(?P<percent>%|个百分点)"
     r"|(?P<months>个月)"
     r"|(?P<years>年)"

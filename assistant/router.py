@@ -38,8 +38,8 @@ SEVERAL_WORDS = ("分别", "各能", "各自", "各项", "都能", "哪些", "�
 BYE = tuple(_VOCAB["bye"])
 ASSERTIONS = tuple(_VOCAB["assertions"])
 TOTAL_PATTERN = re.compile(
-    r"(一共|总共|合计|累计|加起来|总计|下来)[^，。？！?!]{0,8}(多少|几万|几百万)"
-    r"|(一共|总共|合计|累计|加起来|总计|下来)(呢|吗|是|能|可以|给|拿)?[？?。！!\s]*$")
+    r"(一共|总共|合计|累计|加起来|总计|年下来)[^，。？！?!]{0,8}(多少|几万|几百万)"
+    r"|(一共|总共|合计|累计|加起来|总计|年下来)(呢|吗|是|能|可以|给|拿)?[？?。！!\s]*$")
 TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*年\s*(一共|总共|合计|累计|加起来|总计|下来)")
 RULE_WORDS = ("几年", "多久", "多长时间", "每年最多", "最多多少", "最高多少", "上限", "标准是", "补贴标准",
               "比例", "每平米", "每平方米", "几块", "怎么算", "如何计算", "怎么计算", "按什么", "几档", "多少一平",
@@ -233,7 +233,7 @@ def strong_topic(text: str) -> bool:
 def closing_words(text: str) -> str | None:
     """"thanks" or "bye" for a short closing turn, else None."""
     stripped = re.sub(r"[\s，。！？!?,.~～…]+", "", text)
-    if len(stripped) > 8:
+    if len(stripped) > 8 or looks_like_question(text):  # "能拿多少配套？谢谢" asks
         return None
     if contains_any(stripped, BYE):
         return "bye"

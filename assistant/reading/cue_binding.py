@@ -37,6 +37,7 @@ class Candidate:
     past: bool = False  # said of the past ("去年营收3亿"): a value not so said wins
     conflict: str = ""  # a close call between two readings: ask, set nothing
     measure: Measure | None = None
+    guessed: bool = False  # no head noun tied it: the only open input of its dimension took it
 
 
 def clause_of(text: str, q: Quantity) -> tuple[str, str]:
@@ -223,7 +224,7 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
             extra = [w for w in (measure.unit_words if measure else ()) if w.endswith("计算。")]
             notes = tuple(filter(None, (period or note, *extra, _approx_note(q))))
             out.append(Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after), past,
-                                  measure=measure))
+                                  measure=measure, guessed=bool(note)))
     return [c for c in out if c is not None]
 
 

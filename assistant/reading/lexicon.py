@@ -28,6 +28,7 @@ class Lexicon:
         period_prefix: (pattern, months) of period words fused to a noun ("月租金").
         years_total: "三年一共…": a figure covering several years (group ``n``).
         kuai: "块" as yuan right after a number.
+        frequency, per_event: "每半年付一次…每次X": X is per the frequency's period.
         roles: role name -> its spec (dimension, label, compiled heads).
         derivations: the derivation specs, in order.
         priors: the plausibility priors.
@@ -39,6 +40,8 @@ class Lexicon:
     period_prefix: tuple[tuple[re.Pattern, float], ...]
     years_total: re.Pattern
     kuai: re.Pattern
+    frequency: re.Pattern
+    per_event: re.Pattern
     roles: dict[str, dict]
     derivations: tuple[dict, ...]
     priors: tuple[dict, ...]
@@ -75,6 +78,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         period_prefix=tuple((re.compile(p), float(m)) for p, m in data["period_prefix"].items()),
         years_total=re.compile(data["years_total"]),
         kuai=re.compile(data["kuai"]),
+        frequency=re.compile(data["frequency"]),
+        per_event=re.compile(data["per_event"]),
         roles=roles,
         derivations=tuple(data["derivations"]),
         priors=tuple(data["priors"]),

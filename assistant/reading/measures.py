@@ -159,6 +159,10 @@ def _measure(text: str, q: Quantity, stretch: str, after: list[re.Match], before
     if months is None and q.kind not in ("area",):
         months, prefix = _periods(lex, stretch)
         words += prefix
+    if months is None and lex.per_event.search(stretch):  # "每半年付一次息，每次37万"
+        freq = list(lex.frequency.finditer(text, 0, q.span[0]))
+        if freq:
+            months, words = lex.size_of(freq[-1]["unit"]), [*words, freq[-1].group()]
     if q.kind in ("money", "number", "rate_per_m2", "rate_per_m2_month") and per_area:
         kind = "money" if q.kind == "number" else q.kind
         return Measure(replace(q, kind=kind), "price", months, None, True, unit_words=tuple(words))
