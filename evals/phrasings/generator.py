@@ -206,6 +206,8 @@ class _Writer:
 
     def turns(self, plan: str, years: int | None) -> list[str]:
         """The turns of the plan."""
+        if plan == "clarify":  # without its figure, only the question names the item: name it
+            self.named_only = True
         if plan == "correction":
             return self._correction(years)
         clauses = self.clauses(dict(self.values))
@@ -255,7 +257,7 @@ class _Writer:
             self.tags.add("ask:total")
             return self.fill(template, n=n)
         asks = self.spec["ask"]
-        if follow and not self.named_only and self.rng.random() < 0.4:
+        if follow and self.spec.get("follow", True) and not self.named_only and self.rng.random() < 0.4:
             return self.pick("follow_ask", self.shared["follow_ask"])
         usable = [i for i, a in enumerate(asks) if "{name}" in a or not self.named_only]
         index = self.rng.choice(usable)
