@@ -302,10 +302,25 @@ def _ask_endpoint(gr, cache, settings: Settings):
             raise gr.Error(str(exc)) from exc
         problem = turn_limit_problem(turns, settings.max_turn_chars, settings.max_turns)
         if problem:
-            raise gr.Error(problem)
-        return cache.answer(turns, namespace="/ask").to_dict()
+            raise gr.Error(problem, print_exception=False)
+        return _orjson_safe(cache.answer(turns, namespace="/ask").to_dict())
 
     return ask
+
+
+def _orjson_safe(value):
+    """``value`` with integers beyond 64 bits as text: Gradio's JSON (orjson) cannot send them.
+
+    A pasted figure such as 99999999999999亿 is read as 10^22 yuan; the reply
+    refuses it, and its reading still carries the number.
+    """
+    if isinstance(value, dict):
+        return {key: _orjson_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_orjson_safe(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return str(value)
+    return value
 
 
 def ui_options() -> dict:

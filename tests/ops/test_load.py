@@ -4,14 +4,16 @@
 free port, 127.0.0.1 only) on the session's data directory. Each session has
 its own facts (area 500 + 10·i m², actual rent 300·area + i yuan), replays its
 own history on every call (``/ask`` is stateless; the last ``MAX_HISTORY_TURNS``
-turns, and every fact is restated within them) and checks its own amounts,
+turns, and every fact is restated within them; the server resumes from its
+conversation cache) and checks its own amounts,
 so a fact leaking from one session into another changes an amount and fails.
 Bounded: 60 s for start-up, ``DEADLINE_S`` for the whole load. The latency
 percentiles are printed (``pytest -s``) and written to ``load-summary.json``
 in the test's temporary directory.
 
 The hostile inputs go through ``/ask`` here too, each followed by the normal
-question in the same (replayed) conversation.
+question in the same (replayed) conversation; those over the server's
+characters-per-turn limit must be refused with a message that names it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from assistant.session import ROUTES
+from assistant.settings import Settings
 from assistant.ui_format import MAX_HISTORY_TURNS
 from tests.ops.conftest import PYTHON, REPO, child_env, free_port, server_process
 from tests.ops.hostile_inputs import HOSTILE, NORMAL, NORMAL_AMOUNT
@@ -34,6 +37,7 @@ from tests.ops.load_script import SESSIONS, TURNS, mismatch, percentile, script
 pytestmark = pytest.mark.server
 
 DEADLINE_S = 150
+MAX_TURN_CHARS = Settings().max_turn_chars
 
 
 def _up(url: str) -> bool:
@@ -143,6 +147,8 @@ def test_hostile_inputs_through_ask(app_url):
     def one(case: tuple[str, str]) -> list[str]:
         name, text = case
         client = _client(app_url)
+        if len(text) > MAX_TURN_CHARS:  # refused by the server's limit, with a message that says so
+            return _refused_clearly(client, name, text)
         first = client.predict(text, None, api_name="/ask")
         follow = client.predict(NORMAL, [text], api_name="/ask")
         problems = []
@@ -157,5 +163,22 @@ def test_hostile_inputs_through_ask(app_url):
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         problems = [p for found in pool.map(one, cases, timeout=120) for p in found]
-    assert len(cases) >= 40
+    assert len(cases) >= 40 and any(len(text) > MAX_TURN_CHARS for _, text in cases)
     assert not problems, problems
+
+
+def _refused_clearly(client, name: str, text: str) -> list[str]:
+    """An over-long turn gets a clear error (not a 500), alone and as history; the app answers on."""
+    from gradio_client.exceptions import AppError
+
+    problems = []
+    for question, history in ((text, None), (NORMAL, [text])):
+        try:
+            client.predict(question, history, api_name="/ask")
+            problems.append(f"{name}: answered, not refused")
+        except AppError as exc:
+            problems += [] if f"每轮最多{MAX_TURN_CHARS}个字符" in str(exc) else [f"{name}: unclear error {exc}"]
+    follow = client.predict(NORMAL, None, api_name="/ask")
+    if follow.get("amount_yuan") != NORMAL_AMOUNT:
+        problems.append(f"{name}: the normal question after it got {follow.get('amount_yuan')}")
+    return problems
