@@ -26,6 +26,7 @@ from assistant.overview import (
     wants_overview,
 )
 from assistant.quantities import extract_quantities, normalize_text
+from assistant.reading.tenure import tenure
 from assistant.session import CitationOut, Reply, Session
 from knowledge.lookup import ArticleOutOfRange, parse_article_ref
 
@@ -320,7 +321,7 @@ class Assistant(ItemRouting):
         answer = compose.lookup_answer(citations, extra, whole_article=whole, notes=notes, asks=asks)
         session.item = item
         if item:  # "配套资助怎么规定？我们获得资助950万": the figures stated count for the next turn
-            session.facts.update(self._facts_for(text, item))
+            self._remember(session, text, item)
         return self._guarded(session, Reply(answer=answer, route="lookup", citations=citations))
 
 
@@ -343,7 +344,9 @@ class Assistant(ItemRouting):
         own_facts = self._facts_for(text, item) if item else self.read_freely(text).facts
         read = {**own_facts, **(facts or {})}
         own = {abs(v) for v in read.values() if isinstance(v, int | float) and not isinstance(v, bool)}
-        claimed = [q for q in extract_quantities(text) if not _is_reference(q) and (
+        history = tenure(text)[1] or (0, 0)  # "在光明经营十多年了": the enterprise's own past
+        claimed = [q for q in extract_quantities(text) if not _is_reference(q)
+                   and not (history[0] <= q.span[0] < history[1]) and (
             (q.kind in CLAIM_KINDS and (q.value not in own or is_claim(text, q))) or router.is_threshold(text, q))]
         basis = self._item_citation(item).quote if item else self.policy.article(clause).text
         if not any(not AllowedNumbers.from_sources([basis]).supports(q) for q in claimed):

@@ -129,6 +129,8 @@ def _settle(name: str, spec: dict, stated: list, update: Any) -> None:
     """One value for the fact from its statements, or a conflict."""
     statements = [v for v, topic, _ in stated if not topic]
     values = list(dict.fromkeys(statements or [v for v, _, _ in stated]))
+    if stated and not statements:  # only named in the question about the award: an earlier statement wins
+        update.weak.add(name)
     if spec.get("ordered") and values:
         order = list(spec["values"])
         values = [max(values, key=order.index)]

@@ -73,6 +73,7 @@ class FactUpdate:
     measures: list[Any] = field(default_factory=list)  # the Measure of each fact set, for ``understood``
     places: list[Any] = field(default_factory=list)  # places bound to a condition (reading.places.Place)
     guessed: set[str] = field(default_factory=set)  # bound by dimension alone, no head noun
+    weak: set[str] = field(default_factory=set)  # only named in the question ("能拿独角兽奖励吗")
     unknown: list[str] = field(default_factory=list)  # said to be so but with no figure ("之前拿过奖励")
     projects: list[dict] = field(default_factory=list)  # several things in one turn, each its own facts
     several: dict[str, list] = field(default_factory=dict)  # fact -> its candidates, several projects
@@ -105,6 +106,12 @@ def load_cues(path: Path = CUES_PATH) -> dict:
         spec["plain"], spec["cues"] = spec["cues"], spec["cues"] + spec["negative"]
     compile_phrases(data, compile_)
     return data
+
+
+def merge_facts(known: dict, update: FactUpdate) -> None:
+    """Add a turn's facts to those gathered so far: a status only named in the question about the
+    award ("能申请大模型企业落户奖励吗") does not undo what an earlier turn stated ("我们没有大模型")."""
+    known.update({k: v for k, v in update.facts.items() if k not in update.weak or k not in known})
 
 
 def fact_labels() -> dict[str, str]:

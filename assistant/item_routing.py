@@ -10,9 +10,9 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from assistant import router
-from assistant.facts import extract_facts
+from assistant.facts import extract_facts, merge_facts
 from assistant.quantities import extract_quantities
-from assistant.reading.lexicon import derived_inputs
+from assistant.reading.lexicon import derived_inputs, roles_for
 from assistant.session import Session
 
 SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
@@ -113,8 +113,17 @@ class ItemRouting:
         """The item's inputs read from ``text``; ``cued``: only those a head noun tied to a figure."""
         inputs = self.rules.get_item(item).inputs
         names = {spec.name for spec in inputs}
+        names |= roles_for(names)
         update = extract_facts(text, inputs)
         return tuple((k, v) for k, v in update.facts.items() if k in names and not (cued and k in update.guessed))
+
+    def _remember(self, session: Session, text: str, item: str) -> None:
+        """Keep what a turn answered from the article says of the item, for the turns after it."""
+        inputs = self.rules.get_item(item).inputs
+        names = {spec.name for spec in inputs} | roles_for({spec.name for spec in inputs})
+        update = extract_facts(text, inputs)
+        update.facts = {k: v for k, v in update.facts.items() if k in names}
+        merge_facts(session.facts, update)
 
     def _is_rules_turn(self, text: str, session: Session, item: str, article: int | None,
                        topic: int | None = None) -> bool:

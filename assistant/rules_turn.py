@@ -11,7 +11,7 @@ import logging
 import re
 
 from assistant import compose, router
-from assistant.facts import extract_facts, fact_labels
+from assistant.facts import extract_facts, fact_labels, merge_facts
 from assistant.quantities import format_yuan
 from assistant.reading.derive import derive
 from assistant.reading.several import combine_results
@@ -31,7 +31,7 @@ def answer_rules_turn(asst, session: Session, text: str, item: str, extra: list[
     problems = list(update.errors) + list(update.conflicts)
     if problems:
         return _fact_problem_reply(asst, spec, problems, extra)
-    session.facts.update(update.facts)
+    merge_facts(session.facts, update)
     _remember_projects(session, spec, update)
     derivation = derive(session.facts, session.derived, set(update.facts), update.raw, fact_labels())
     if derivation.questions:
@@ -58,8 +58,20 @@ def _computed_reply(asst, session: Session, text: str, spec, extra: list[str], u
         return _clarify_reply(spec, result, citations, extra)
     if result.amount_yuan is not None:
         session.awards[spec.id] = result.amount_yuan
-    years = router.total_years(text) if router.wants_total(text) else None
-    return _result_reply(result, citations, extra, router.wants_total(text), years)
+    wants_total, years = _asked_total(session, text)
+    return _result_reply(result, citations, extra, wants_total, years)
+
+
+def _asked_total(session: Session, text: str) -> tuple[bool, int | None]:
+    """Whether the turn asks a total over years, and over how many. A turn that asks nothing of its
+    own ("更正一下，一年的利息是26万") keeps the question of the turn before it."""
+    if router.asks_amount(text) or router.wants_total(text) or router.looks_like_question(text):
+        wants = router.wants_total(text)
+        session.total_years = (router.total_years(text) or 0) if wants else None
+        return wants, router.total_years(text) if wants else None
+    if session.total_years is None:
+        return False, None
+    return True, session.total_years or None
 
 
 def _remember_projects(session: Session, spec, update) -> None:

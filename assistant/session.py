@@ -30,6 +30,7 @@ class Session:
     awards: dict[str, int] = field(default_factory=dict)  # item -> amount computed earlier in this chat
     derived: set[str] = field(default_factory=set)  # facts that hold a derived value (assistant.reading.derive)
     projects: dict[str, list[dict]] = field(default_factory=dict)  # item -> several projects' own facts
+    total_years: int | None = None  # the last question asked a total over so many years (0: the policy's)
 
 
 @dataclass

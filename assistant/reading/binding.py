@@ -85,20 +85,20 @@ def _within(value: float, bounds: tuple[float, float]) -> bool:
     return bounds[0] <= value <= bounds[1]
 
 
-def counted_units(text: str) -> dict[str, tuple[int, str]]:
-    """The counts of floors, units or sites said in the turn ("两层" → {"层": (2, "两层")})."""
-    out: dict[str, tuple[int, str]] = {}
+def counted_units(text: str) -> dict[str, tuple[int, str, int]]:
+    """The counts of floors, units or sites said in the turn ("两层" → {"层": (2, "两层", start)})."""
+    out: dict[str, tuple[int, str, int]] = {}
     for m in _COUNT.finditer(text):
         found = [q.value for q in extract_quantities(m.group(1) + "年") if q.kind == "years"]
         value = int(m.group(1)) if m.group(1).isdigit() else (found[0] if found else None)
         if value:
-            out.setdefault(m.group(2), (int(value), m.group()))
+            out.setdefault(m.group(2), (int(value), m.group(), m.start()))
     return out
 
 
-def area_total(measure: Measure, counts: dict[str, tuple[int, str]], label: str) -> Reading:
+def area_total(measure: Measure, counts: dict[str, tuple[int, str, int]], label: str) -> Reading:
     """An area per floor (unit, site) times the number of floors said in the turn."""
-    n, said = counts.get(measure.per_count, (0, ""))
+    n, said, _ = counts.get(measure.per_count, (0, "", 0))
     raw = measure.quantity.raw
     if not n:
         return Reading("area_m2", measure.value, measure,

@@ -21,6 +21,7 @@ from assistant.reading.binding import (
     price_reading,
     yearly_value,
 )
+from assistant.reading.lexicon import load_lexicon
 from assistant.reading.measures import Measure, read_measures
 
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
@@ -99,12 +100,11 @@ def _prefer_asked(fact: str, specs: dict, before: str, after: str, asked: set[st
 def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str], before: str) -> tuple[str | None, str]:
     """The only open input of the number's kind, else the kind's default fact.
 
-    A level reached ("那如果到了1.5亿呢") is the item's own figure, not an award already received: the
-    ``received`` inputs are left out then.
+    An award already received is never taken for a figure without its head noun ("是1600万" after a
+    correction is the funding, not the matching received): the ``received`` inputs are left out.
     """
-    open_ = [i.name for i in inputs if i.type == q.kind and i.name not in taken]
-    if len(open_) > 1 and cues["level_before"].search(before):
-        open_ = [n for n in open_ if not cues["quantities"].get(n, {}).get("received")]
+    open_ = [i.name for i in inputs if i.type == q.kind and i.name not in taken
+             and not cues["quantities"].get(i.name, {}).get("received")]
     if len(open_) == 1:
         spec = cues["quantities"].get(open_[0], {})
         label = next((i.description for i in inputs if i.name == open_[0]), "") or spec.get("label", open_[0])
@@ -159,7 +159,27 @@ def _is_context(cues: dict, before: str, after: str) -> bool:
     return bool(past and cues["received"].search(clause) and cues["award_words"].search(clause))
 
 
-def _bindable(text: str) -> tuple[list[Quantity], dict[tuple[int, int], Measure], list[Reading]]:
+_ONE = re.compile(r"(?<![0-9零〇一二两三四五六七八九十百千万第])一\s*(?:个|项|套|款)")
+
+
+def _single_counts(text: str, cues: dict, taken: list[Quantity]) -> list[Quantity]:
+    """"形成了一个应用案例": a lone 一 before a measure word is grammar ("一家企业"), except right
+    before the head noun of a count fact, where it is the count."""
+    heads = [p for s in cues["quantities"].values() if s["kind"] == "count" for p in s["plain"]]
+    out = []
+    for m in _ONE.finditer(text):
+        near = text[m.end():m.end() + 6]
+        if any(p.match(near) or p.search(near[:4]) for p in heads) and not any(
+                q.span[0] <= m.start() < q.span[1] for q in taken):
+            out.append(Quantity(1, "count", m.group()[-1], m.span(), m.group()))
+    return out
+
+
+def _clause_start(text: str, pos: int) -> int:
+    return max([0, *(m.end() for m in _CLAUSE_END.finditer(text, 0, pos))])
+
+
+def _bindable(text: str, cues: dict) -> tuple[list[Quantity], dict[tuple[int, int], Measure], list[Reading]]:
     """The turn's figures for the cue table, their measures by span, and the figures bound by
     dimension alone (prices per m², per-floor areas without a count)."""
     measures = read_measures(text)
@@ -179,6 +199,10 @@ def _bindable(text: str) -> tuple[list[Quantity], dict[tuple[int, int], Measure]
             m = replace(m, quantity=q, unit_words=(*m.unit_words, total.note))
         quantities.append(q)
         by_span[q.span] = m
+    singles = _single_counts(text, cues, quantities)
+    for q in singles:
+        by_span[q.span] = Measure(q, "count")
+    quantities = sorted(quantities + singles, key=lambda q: q.span)
     return quantities, by_span, readings
 
 
@@ -192,7 +216,8 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
     """
     asked = {i.name for i in inputs}
     kinds = {s["kind"] for s in cues["quantities"].values()} | {i.type for i in inputs}
-    quantities, measures, readings = _bindable(text)
+    quantities, measures, readings = _bindable(text, cues)
+    counts = counted_units(text)
     cued, bare, facts = [], [], {}
     for n, q in enumerate(quantities):
         if q.kind not in kinds:
@@ -200,6 +225,9 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
         before, after = clause_of(text, q)
         if claim_frame(cues, before, after, q.kind) or tier_frame(cues, before, after):
             continue
+        unit = measures[q.span].per_count if q.span in measures else ""
+        if unit in counts:  # "租了两层，每层600平": the head noun stands with the count of floors
+            before = text[_clause_start(text, counts[unit][2]):q.span[0]]
         prev = quantities[n - 1] if n else None
         own = _own_part(before, after, q, prev, quantities[n + 1] if n + 1 < len(quantities) else None)
         since = before[-(q.span[0] - prev.span[1]):] if prev and q.span[0] - prev.span[1] < len(before) else before
@@ -228,12 +256,22 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
     return [c for c in out if c is not None]
 
 
+def _without_units(before: str) -> str:
+    """The text before a figure without the "per" phrases right before it (每平方米每月)."""
+    per = load_lexicon().per
+    while True:
+        m = next((m for m in per.finditer(before) if m.end() == len(before.rstrip())), None)
+        if m is None:
+            return before
+        before = before[:m.start()]
+
+
 def _reading_candidate(reading: Reading, cues: dict, text: str) -> Candidate | None:
     """A figure bound by its dimension; a claim about the policy ("补贴30元/平方米/月") is none."""
     q = reading.measure.quantity
     before, after = clause_of(text, q)
-    if claim_frame(cues, before, after, "money"):
-        return None
+    if claim_frame(cues, _without_units(before), after, "money"):
+        return None  # "租金补贴是不是每平方米每月20元": the award word stands before the per phrases
     notes = (reading.note,) if reading.note else ()
     return Candidate(reading.fact, reading.value, q, False, notes, conflict=reading.conflict,
                       measure=reading.measure)

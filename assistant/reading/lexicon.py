@@ -99,3 +99,10 @@ def derived_inputs(figures: set[str]) -> list[str]:
                 and any(i in load_lexicon().roles for i in spec["inputs"] if i in figures):
             out.append(spec["output"])
     return out
+
+
+def roles_for(inputs: set[str]) -> set[str]:
+    """The auxiliary roles whose derivations fill one of ``inputs`` (the loan's principal and rate
+    for ``interest_yuan``): a turn that states them states something about the item."""
+    lex = load_lexicon()
+    return {i for spec in lex.derivations if spec["output"] in inputs for i in spec["inputs"] if i in lex.roles}

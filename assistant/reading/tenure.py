@@ -53,11 +53,19 @@ def _age(clause: str, act: re.Match, g: dict, year: int) -> int | None:
 
 def newly_settled(text: str, today: dt.date | None = None) -> bool | None:
     """True or False when the turn says when the enterprise settled, else None."""
+    return tenure(text, today)[0]
+
+
+def tenure(text: str, today: dt.date | None = None) -> tuple[bool | None, tuple[int, int] | None]:
+    """Whether the enterprise is newly settled, and the span of the clause that says so.
+
+    The figures in that span are the enterprise's history ("经营十多年了"), no claim about the policy.
+    """
     g = _grammar()
     year = (today or dt.date.today()).year
     for clause in _CLAUSE.finditer(text):
         for act in g["acts"].finditer(clause.group()):
             age = _age(clause.group(), act, g, year)
             if age is not None:
-                return age <= g["recent"]
-    return None
+                return age <= g["recent"], clause.span()
+    return None, None

@@ -7,6 +7,7 @@ import pytest
 from assistant.facts import extract_facts, load_cues
 from assistant.reading.lexicon import load_lexicon
 from assistant.reading.places import place_facts
+from rules import engine
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,15 @@ def test_a_bare_number_fills_the_only_open_input_of_its_kind():
     assert update.notes == ["已将“200万”理解为当年实际支付的贷款利息。"]
 
 
+def test_a_bare_number_never_fills_an_award_already_received():
+    # "是1600万" after a correction is the funding; matching received must be said as such.
+    assert facts("200万", MATCHING) == {"funding_yuan": 2_000_000}
+    assert facts("已经拿过配套50万", MATCHING) == {"received_matching_yuan": 500_000}
+
+
 def test_a_bare_number_with_two_open_inputs_fills_nothing():
-    assert facts("200万", MATCHING) == {}
+    two = list(engine.get_item("tech_matching").inputs[:1]) + list(engine.get_item("event").inputs[:1])
+    assert facts("200万", two) == {}
 
 
 def test_bare_area_defaults_to_rented_area():
@@ -599,8 +607,8 @@ def test_a_level_reached_fills_the_items_main_figure(text, inputs, expected):
     assert facts(text, inputs) == expected
 
 
-def test_a_bare_amount_without_a_level_word_stays_open_between_two_inputs():
-    assert facts("那150万呢", MILESTONE) == {}
+def test_a_bare_amount_is_the_items_figure_not_an_award_received():
+    assert facts("那150万呢", MILESTONE) == {"revenue_yuan": 1_500_000}
 
 
 @pytest.mark.parametrize("text, stage", [
