@@ -294,8 +294,9 @@ def _ask_endpoint(gr, cache, settings: Settings):
     """The stateless ``/ask`` function: ``history`` then ``question``, resumed from the cache."""
     from assistant.service import turn_limit_problem
 
-    def ask(question: str, history: list[str] | str | None = None) -> dict:
+    def ask(question: str, history: list[str] | str | None = None, request: gr.Request = None) -> dict:
         """Answer ``question`` after the earlier user turns in ``history``; the ``ask --json`` object."""
+        client = request.client.host if request is not None and request.client else ""
         try:
             turns = [*fmt.parse_history(history), question if isinstance(question, str) else ""]
         except (TypeError, ValueError) as exc:
@@ -303,7 +304,7 @@ def _ask_endpoint(gr, cache, settings: Settings):
         problem = turn_limit_problem(turns, settings.max_turn_chars, settings.max_turns)
         if problem:
             raise gr.Error(problem, print_exception=False)
-        return _orjson_safe(cache.answer(turns, namespace="/ask").to_dict())
+        return _orjson_safe(cache.answer(turns, namespace=f"/ask {client}").to_dict())  # clients apart
 
     return ask
 
