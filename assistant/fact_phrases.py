@@ -113,8 +113,10 @@ def resolve_phrases(text: str, asked: set[str], cues: dict, update: Any) -> None
         if spec.get("only_when_asked") and name not in asked:
             continue
         stated = _stated_values(text, spec["values"], cues, negated, spec.get("not_after"))
+        hinted = False
         if not stated and spec.get("hints"):  # "今年被认定": the first time, unless a statement says
             stated = _stated_values(text, spec["hints"], cues, negated, spec.get("not_after"))
+            hinted = bool(stated)
         if stated and spec.get("unmet") and _stated_values(text, spec["unmet"], cues, negated):
             stated = [(False, False, False)]  # its condition negated: "还没有经过认定"
         if spec.get("received_as"):  # "股改的100万已经拿了": the stage whose award was taken
@@ -123,6 +125,8 @@ def resolve_phrases(text: str, asked: set[str], cues: dict, update: Any) -> None
                 update.facts[spec["received_as"]] = max(taken, key=list(spec["values"]).index)
                 stated = [x for x in stated if not x[2]] or stated
         _settle(name, spec, stated, update)
+        if hinted:
+            update.weak.add(name)
 
 
 def _settle(name: str, spec: dict, stated: list, update: Any) -> None:

@@ -187,6 +187,18 @@ def _resolve_quantities(candidates: list[Candidate], cues: dict, update: FactUpd
             update.measures.append((fact, c.measure))
 
 
+def _qualitative(text: str, asked: set[str], update: FactUpdate) -> None:
+    """A figure said in words ("营收和上一年持平" is a growth of 0%), when no figure fills the fact."""
+    for fact, values in load_lexicon().qualitative.items():
+        if fact in update.facts or (asked and fact not in asked):
+            continue
+        for value, phrase in values:
+            if m := phrase.search(text):
+                update.facts[fact] = value
+                update.notes.append(f"“{m.group()}”按{value:g}%理解。")
+                break
+
+
 def _split_projects(text: str, asked: set[str], cues: dict, update: FactUpdate) -> None:
     """"国家项目1000万、市里项目600万": one set of facts per project, each qualifier (the funding's
     level) read from the project's own stretch of text."""
@@ -238,6 +250,7 @@ def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:
     update = FactUpdate()
     _resolve_quantities(quantity_candidates(folded, inputs, cues), cues, update)
     asked = {i.name for i in inputs}
+    _qualitative(folded, asked, update)
     resolve_phrases(folded, asked, cues, update)
     _split_projects(folded, asked, cues, update)
     update.unknown = _received_without_figure(folded, inputs, cues, update)

@@ -18,6 +18,9 @@ from assistant.session import Session
 SHORT_FOLLOW_UP = 20  # characters: a short turn right after a rules answer continues it
 NAMED_SCORE = 3  # keyword characters that name an item clearly (小巨人, 独角兽, 担保费)
 STRONG_KEYWORDS = 4  # keyword characters that name an item clearly enough to leave the current one
+CLOSE_SCORE = 2  # the current item named nearly as strongly as the best one holds
+ASK_WEIGHT = 2  # keywords of the clause that asks count this much more than the others
+CONDITION_WEIGHT = 1  # a condition of the item stated in the turn ("不是第一次认定", "区级软件名园")
 FIGURE_WEIGHT = 10  # a figure of the turn that is an item's input outranks keyword overlap (it can be computed)
 
 
@@ -48,8 +51,11 @@ class ItemRouting:
         scored = self._score_items(text, candidates)
         named = [item for score, item in scored if score == scored[0][0]] if scored else []
         current = session.item if article is None else None
-        if current and (current in named or self._continues(text, session, scored)):
-            return current
+        words = router.score_items(text, candidates)  # keywords alone decide whether the topic changed
+        mine = {item: score for score, item in words}.get(current, 0)
+        close = bool(words) and mine >= STRONG_KEYWORDS and mine >= words[0][0] - CLOSE_SCORE
+        if current and (current in named or close or self._continues(text, session, words)):
+            return current  # "…通过担保机构担保拿到了银行经营贷款": still the guarantee fee
         if named:
             return named[0]
         if article is not None and len(candidates) == 1:
@@ -69,13 +75,14 @@ class ItemRouting:
         ask = router.ask_clause(text)
         if ask and ask != text:
             for score, item in router.score_items(ask, _distinct_keywords(tuple(candidates))):
-                scored[item] = scored.get(item, 0) + score
+                scored[item] = scored.get(item, 0) + ASK_WEIGHT * score
         read = self.read_freely(text).facts
         figures = {name for name, value in read.items() if not isinstance(value, bool | str)}
         served = derived_inputs(figures)
         inputs = {item.id: {spec.name for spec in item.inputs} for item in candidates}
         for item in list(scored):  # each item read on its own terms ("园区面积" is the park's area)
-            scored[item] += FIGURE_WEIGHT * len(_figures(dict(self._item_reading(text, item, cued=True))))
+            own = dict(self._item_reading(text, item, cued=True))
+            scored[item] += FIGURE_WEIGHT * len(_figures(own)) + CONDITION_WEIGHT * (len(own) - len(_figures(own)))
         for rank, name in enumerate(served):
             for item in candidates:
                 if name in inputs[item.id] and not (figures & inputs[item.id]):
@@ -115,7 +122,8 @@ class ItemRouting:
         names = {spec.name for spec in inputs}
         names |= roles_for(names)
         update = extract_facts(text, inputs)
-        return tuple((k, v) for k, v in update.facts.items() if k in names and not (cued and k in update.guessed))
+        return tuple((k, v) for k, v in update.facts.items()
+                     if k in names and not (cued and (k in update.guessed or k in update.weak)))
 
     def _remember(self, session: Session, text: str, item: str) -> None:
         """Keep what a turn answered from the article says of the item, for the turns after it."""

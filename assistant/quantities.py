@@ -56,6 +56,7 @@ _SPACE = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 _YUAN_SIGN = re.compile(r"(?:[¥￥]|RMB|CNY)\s*(\d[\d,]*(?:\.\d+)?(?:万|亿)?)(?!\s*[元万亿])")
 
+_RMB_WORD = re.compile("人民币\\s*(?=[0-9零〇一二两三四五六七八九十百千])")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"
 _NUMBER = re.compile(
@@ -151,6 +152,7 @@ def normalize_text(text: object, limit: int = MAX_TURN_CHARS) -> NormalizedText:
     raw = _LINE_BREAK.sub("；", as_text(text).strip())  # pasted lines are separate statements
     clean = _SPACE.sub(" ", _CONTROL.sub("", fold_width(raw))).strip().translate(_FORMAL_NUMERALS)
     clean = _YUAN_SIGN.sub(lambda m: m.group(1) + "元", clean)  # ¥5,000,000 → 5,000,000元
+    clean = _RMB_WORD.sub("", clean)  # "拿过人民币500万元": the currency word belongs to the number
     if len(clean) > limit:
         return NormalizedText(clean[:limit], True)
     return NormalizedText(clean, False)

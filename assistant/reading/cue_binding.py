@@ -169,8 +169,10 @@ def _single_counts(text: str, cues: dict, taken: list[Quantity]) -> list[Quantit
     out = []
     for m in _ONE.finditer(text):
         near = text[m.end():m.end() + 6]
-        if any(p.match(near) or p.search(near[:4]) for p in heads) and not any(
-                q.span[0] <= m.start() < q.span[1] for q in taken):
+        said_before = text[_clause_start(text, m.start()):m.start()]  # "应用案例是一个"
+        ends = not near[:1] or near[:1] in "，。；！？,;!?了啊呀吧"
+        if (any(p.search(near[:4]) for p in heads) or (ends and any(p.search(said_before) for p in heads))) \
+                and not any(q.span[0] <= m.start() < q.span[1] for q in taken):
             out.append(Quantity(1, "count", m.group()[-1], m.span(), m.group()))
     return out
 

@@ -33,6 +33,7 @@ class Lexicon:
         derivations: the derivation specs, in order.
         priors: the plausibility priors.
         price_period: month / year ranges of a per-m² price with no period.
+        qualitative: fact -> (value, phrases) said without digits ("持平": growth 0%).
     """
 
     per: re.Pattern
@@ -46,6 +47,7 @@ class Lexicon:
     derivations: tuple[dict, ...]
     priors: tuple[dict, ...]
     price_period: dict[str, tuple[float, float]]
+    qualitative: dict[str, tuple[tuple[float, re.Pattern], ...]]
 
     def dimension_of(self, unit: str) -> str:
         """The dimension a denominator unit word belongs to ("平" → area, "季度" → time)."""
@@ -84,6 +86,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         derivations=tuple(data["derivations"]),
         priors=tuple(data["priors"]),
         price_period={k: (float(v[0]), float(v[1])) for k, v in data["price_period"].items()},
+        qualitative={fact: tuple((float(value), re.compile(_alternation(words))) for value, words in values.items())
+                     for fact, values in data.get("qualitative", {}).items()},
     )
 
 
