@@ -145,12 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=SESSIONS, help=f"concurrent clients ({SESSIONS})")
     parser.add_argument("--data-dir", type=Path, default=Settings.from_env().data_dir, help="index and audit log")
     parser.add_argument("--openai", action="store_true", help="clients use the openai package, not http.client")
+    parser.add_argument("--concurrency", type=int, default=Settings().queue_concurrency,
+                        help="the server's ASSISTANT_QUEUE_CONCURRENCY (turns answered at once)")
     args = parser.parse_args(argv)
     client = openai_client if args.openai else http_client
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     p95 = {}
     for label, size in (("before the cache (replay)", "0"), ("with the cache", "4096")):
-        with api_server(args.data_dir, args.data_dir / f"api-load-{size}.log", ASSISTANT_SESSION_CACHE=size) as url:
+        with api_server(args.data_dir, args.data_dir / f"api-load-{size}.log", ASSISTANT_SESSION_CACHE=size,
+                        ASSISTANT_QUEUE_CONCURRENCY=str(args.concurrency)) as url:
             summary, errors = run_load(url, args.sessions, client)
         print(f"{label}: {json.dumps(summary)}")
         for error in errors[:5]:
