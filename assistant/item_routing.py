@@ -73,7 +73,7 @@ class ItemRouting:
         """
         scored = {item: score for score, item in router.score_items(text, candidates)}
         ask = router.ask_clause(text)
-        if ask and ask != text:
+        if ask:
             for score, item in router.score_items(ask, _distinct_keywords(tuple(candidates))):
                 scored[item] = scored.get(item, 0) + ASK_WEIGHT * score
         read = self.read_freely(text).facts
@@ -218,12 +218,17 @@ def _without_places(text: str, places: list) -> str:
 
 @lru_cache(maxsize=8)
 def _distinct_keywords(items: tuple) -> list:
-    """The items with only the keywords that name one of them: a keyword inside the names of two
-    items or more ("落户奖励": 百强企业落户奖励, 上市企业落户奖励…) names a kind of award, not an item."""
+    """The items with only the keywords that name one of them: a keyword inside the names of items of
+    two articles or more ("落户奖励": 百强企业落户奖励, 上市企业落户奖励…) names a kind of award, not an
+    item; one shared within an article ("认定奖励" of (十三)) still tells that article apart. A
+    keyword inside an item's own name counts for it, whichever item lists it."""
     def shared(keyword: str) -> bool:
-        return sum(keyword in other.name for other in items) >= 2
+        return len({other.clause for other in items if keyword in other.name}) >= 2
 
-    return [SimpleNamespace(id=i.id, keywords=tuple(k for k in i.keywords if not shared(k))) for i in items]
+    every = {k for i in items for k in i.keywords}
+    return [SimpleNamespace(id=i.id, keywords=tuple(dict.fromkeys(
+        [k for k in i.keywords if not shared(k)] + [k for k in every if k in i.name and not shared(k)])))
+        for i in items]
 
 
 def _figures(facts: dict) -> dict:

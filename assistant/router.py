@@ -162,9 +162,12 @@ _CLAUSES = re.compile(r"[^，。；！？,;!?]+")
 
 
 def ask_clause(text: str) -> str:
-    """The clause that asks (holds an amount or eligibility word), the last one when several do."""
-    asking = [m.group() for m in _CLAUSES.finditer(text) if asks_amount(m.group())]
-    return asking[-1] if asking else ""
+    """The clause that asks: the last one with an amount or eligibility word that is a question
+    ("每年能补多少？"), else the last one with such a word ("…拿到了银行经营贷款" only states)."""
+    clauses = [m for m in _CLAUSES.finditer(text) if asks_amount(m.group())]
+    questions = [m for m in clauses if looks_like_question(text[m.start():m.end() + 1])]
+    asking = questions or clauses
+    return asking[-1].group() if asking else ""
 
 
 _QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几")
