@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from evals.acts import ACT_COLUMNS
 from evals.metrics import METRIC_ORDER
 
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
@@ -50,10 +51,45 @@ def summary_table(summary: dict, thresholds: dict | None = None) -> str:
                      f"  (n={n})  {limits.get(name, '')}".rstrip())
     lines.append("  by category: " + ", ".join(
         f"{cat} {fmt(v['case_pass_rate'])}" for cat, v in summary["by_category"].items()))
+    lines += act_table(summary)
     lines.append("  modes (hit@1/hit@3 on retrieval cases): " + ", ".join(
         f"{mode} {fmt(v.get('hit_at_1'))}/{fmt(v.get('hit_at_3'))}" if "error" not in v
         else f"{mode} failed: {v['error']}" for mode, v in summary["modes"].items()))
     return "\n".join(lines)
+
+
+def act_table(summary: dict) -> list[str]:
+    """The console lines of the per-act table and the most frequent disagreeing pairs."""
+    by_act = summary.get("by_act") or {}
+    if not by_act:
+        return []
+    width = max(len(a) for a in by_act)
+    lines = ["  by expected act (read = share of replies read as that act):",
+             f"    {'act':<{width}}  {'cases':>5}  {'pass':>5}  {'read':>5}  {'hit@1':>5}  {'route':>5}"]
+    lines += [f"    {act:<{width}}  {v['cases']:>5}  " + "  ".join(
+                  f"{fmt(v.get(c)):>5}" for c in ACT_COLUMNS[1:]) for act, v in by_act.items()]
+    pairs = summary.get("act_confusion") or []
+    if pairs:
+        lines.append("  expected → read act: " + ", ".join(
+            f"{p['expected']}→{p['read']} {p['cases']}" for p in pairs))
+    return lines
+
+
+def _act_markdown(summary: dict) -> list[str]:
+    metrics = summary["metrics"]
+    note = ("Cases grouped by the act they ask for (derived from their expectations, see "
+            "`evals/acts.py`); *act agreement* is the share whose final reply's `understood.act` is "
+            f"that act. Out of scope: precision {fmt(metrics.get('oos_precision'))}, "
+            f"recall {fmt(metrics.get('oos_recall'))}.")
+    lines = ["", "## By act", "", note, ""]
+    lines += _table(["expected act", *ACT_COLUMNS],
+                    [[act, *(v.get(c) for c in ACT_COLUMNS)] for act, v in (summary.get("by_act") or {}).items()])
+    lines += ["", "### Expected act read as another (most frequent pairs)", ""]
+    pairs = summary.get("act_confusion") or []
+    if not pairs:
+        return [*lines, "None."]
+    return lines + _table(["expected act", "read act", "cases"],
+                          [[p["expected"], p["read"], p["cases"]] for p in pairs])
 
 
 def _limits(thresholds: dict) -> dict[str, str]:
@@ -64,7 +100,7 @@ def _limits(thresholds: dict) -> dict[str, str]:
 
 def write_markdown(summary: dict, rows: list[dict], path: Path, thresholds: dict | None = None,
                    failures: list[str] | None = None, checker: str = "") -> None:
-    """The human report: headline metrics, categories, modes, failed cases."""
+    """The human report: headline metrics, categories, acts, modes, failed cases."""
     limits = _limits(thresholds or {})
     lines = ["# Evaluation report", "",
              f"{summary['cases']} cases, retrieval mode `{summary['mode']}`; number check: {checker}.",
@@ -77,6 +113,7 @@ def write_markdown(summary: dict, rows: list[dict], path: Path, thresholds: dict
     lines += ["", "## By category", ""]
     lines += _table(["category", *CATEGORY_COLUMNS],
                     [[cat, *(v.get(c) for c in CATEGORY_COLUMNS)] for cat, v in summary["by_category"].items()])
+    lines += _act_markdown(summary)
     lines += ["", "## Retrieval modes (lookup, unspecified and wrong-number cases)", ""]
     lines += _table(["mode", "cases", "hit@1", "hit@3", "latency p50 ms", "error"],
                     [[mode, v.get("cases"), v.get("hit_at_1"), v.get("hit_at_3"),
@@ -98,7 +135,8 @@ def _failed_lines(rows: list[dict]) -> list[str]:
         lines.append(f"- **{r['id']}** ({r['category']}): failed {', '.join(r['failed'])}")
         lines.append(f"  - asked: {' ⏎ '.join(t[:80] for t in r['turns'])}")
         lines.append(f"  - expected: `{json.dumps(r['expected'], ensure_ascii=False)}`")
-        lines.append(f"  - got: route {got.get('route')}, clauses {cites}, amount {got.get('amount_yuan')}, "
+        lines.append(f"  - got: route {got.get('route')}, act {r.get('act')} (expected {r.get('expected_act')}), "
+                     f"clauses {cites}, amount {got.get('amount_yuan')}, "
                      f"eligible {got.get('eligible')}, missing {got.get('missing')}")
         if r["error"]:
             lines.append(f"  - error: `{r['error']}`")

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from evals import acts
 from evals import metrics as m
 from evals.numbers import Checker, default_checker, unsupported_numbers
 from evals.schema import Case
@@ -101,12 +102,12 @@ def _latencies(row: dict | None, wall_ms: float, n_turns: int) -> list[float]:
 
 
 def _got(row: dict | None) -> dict:
-    """The final reply without the per-turn copies, plus each turn's route and answer."""
+    """The final reply without the per-turn copies, plus each turn's route, act and answer."""
     if not isinstance(row, dict):
         return {}
     got = {k: v for k, v in row.items() if k != "turns"}
-    got["turn_replies"] = [{"route": r.get("route"), "amount_yuan": r.get("amount_yuan"),
-                            "answer": r.get("answer")}
+    got["turn_replies"] = [{"route": r.get("route"), "act": acts.read_act(r),
+                            "amount_yuan": r.get("amount_yuan"), "answer": r.get("answer")}
                            for r in row.get("turns") or [] if isinstance(r, dict)]
     return got
 
@@ -130,6 +131,7 @@ def run_case(assistant: Any, case: Case, suite: Suite, mode: str) -> dict:
         "got": _got(row) if error is None else {}, "checks": checks,
         "passed": all(checks.values()), "failed": m.failed_checks(checks),
         "unsupported": unsupported, "expects_oos": case.expects_out_of_scope(),
+        "expected_act": acts.expected_act(case), "act": acts.read_act(row) if error is None else None,
         "latencies_ms": _latencies(row, wall_ms, len(case.turns)), "error": error,
     }
 
@@ -169,11 +171,16 @@ def compare_modes(result: RunResult) -> dict[str, dict[str, Any]]:
 
 
 def summarize(result: RunResult) -> dict[str, Any]:
-    """The summary of ``--json``: cases, metrics, support, by_category, modes."""
+    """The summary of ``--json``: cases, metrics, support, by_category, by_act, act_confusion, modes.
+
+    ``by_act`` groups the cases by the act they ask for (``evals.acts.expected_act``);
+    ``act_confusion`` lists the most frequent (expected act, read act) pairs that disagree.
+    """
     rows = result.rows[result.primary]
     metrics, support = m.aggregate(rows)
     return {"cases": len(rows), "mode": result.primary, "metrics": metrics, "support": support,
-            "by_category": m.by_category(rows), "modes": compare_modes(result)}
+            "by_category": m.by_category(rows), "by_act": acts.by_act(rows),
+            "act_confusion": acts.confusion(rows), "modes": compare_modes(result)}
 
 
 def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, dict[str, float]]:

@@ -188,11 +188,11 @@ def write_case_file(tmp_path, cases):
     return str(path)
 
 
-def run_cli(tmp_path, cases, thresholds, *flags):
+def run_cli(tmp_path, cases, thresholds, *flags, suite=None):
     (tmp_path / "t.yaml").write_text(json.dumps(thresholds), encoding="utf-8")
     argv = ["--cases", write_case_file(tmp_path, cases), "--thresholds", str(tmp_path / "t.yaml"),
             "--out", str(tmp_path / "reports"), "--modes", "hybrid,bm25", *flags]
-    return cli.main(argv, suite=fake_suite())
+    return cli.main(argv, suite=suite or fake_suite())
 
 
 GOOD = {"id": "g", "category": "rules", "turns": ["rent"], "expect": {"clauses": [11], "amount_yuan": 288000}}
