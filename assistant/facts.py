@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -92,14 +93,16 @@ def load_cues(path: Path = CUES_PATH) -> dict:
     def compile_(pattern: str) -> re.Pattern:
         return re.compile(macro.sub(lambda m: macros[m.group()], pattern) if macro else pattern)
 
-    for key in ("claims_before", "award_words", "level_before", "claims_after", "hypothetical", "threshold_after", "tier_before", "tier_after", "first_person",
+    for key in ("claims_before", "award_words", "level_before", "claims_after", "hypothetical", "threshold_after",
+                "actual", "planned", "planned_after", "negated_figure", "tier_before", "tier_after", "first_person",
                 "past_before", "past_after", "received", "period"):
         data[key] = compile_(data[key])
     data["topic_before"] = re.compile(f"{data['award_words'].pattern}\\s*$")
     for name, role in load_lexicon().roles.items():  # auxiliary figures: a loan's principal, its rate
         if role["dimension"] in ("money", "percent"):
             data["quantities"].setdefault(name, {"kind": role["dimension"], "label": role["label"],
-                                                 "cues": list(role["head_patterns"]), "role": True})
+                                                 "cues": list(role["head_patterns"]), "role": True,
+                                                 "after_reach": role.get("after_reach", 6)})
     for spec in data["quantities"].values():
         for key in ("cues", "weak", "negative"):
             spec[key] = [compile_(p) for p in spec.get(key, [])]
@@ -152,7 +155,22 @@ def _role_spec(fact: str, candidate: Candidate) -> dict:
     return {"kind": role.get("dimension", candidate.quantity.kind), "label": role.get("label", fact)}
 
 
-def _resolve_quantities(candidates: list[Candidate], cues: dict, update: FactUpdate) -> None:
+_JOINED = re.compile(r"^[^，。；！？,;!?]{0,8}?(?:加|和|\+|＋|另外|另有|还有|以及|再加)[^，。；！？,;!?]{0,8}$")
+
+
+def _joined(text: str, group: list[Candidate]) -> bool:
+    """The figures are joined as parts of one whole ("800平加700平", "一楼800平和二楼700平")."""
+    spans = sorted(c.quantity.span for c in group)
+    return all(_JOINED.match(text[a[1]:b[0]]) for a, b in pairwise(spans))
+
+
+def _summed(group: list[Candidate], spec: dict) -> Candidate:
+    total = sum(c.value for c in group)
+    parts = " + ".join(c.quantity.raw for c in group)
+    return replace(group[0], value=total, notes=(f"{spec['label']}按{parts} = {total:g}计算。",))
+
+
+def _resolve_quantities(candidates: list[Candidate], cues: dict, update: FactUpdate, text: str = "") -> None:
     """One value per fact; two different values are a conflict, an absurd one an error."""
     by_fact: dict[str, list[Candidate]] = {}
     for c in candidates:
@@ -163,7 +181,9 @@ def _resolve_quantities(candidates: list[Candidate], cues: dict, update: FactUpd
         if asks:
             update.conflicts.append(asks[0])
             continue
-        for drop in ("threshold", "context", "past"):  # a plainer, current value wins over these
+        if spec.get("parts") and len(group) > 1 and _joined(text, group):
+            group = [_summed(group, spec)]  # "一楼800平加二楼700平": parts of one figure
+        for drop in ("negated", "planned", "threshold", "context", "past"):  # a plainer, current value wins
             if len({c.value for c in group}) > 1:
                 group = [c for c in group if not getattr(c, drop)] or group
         if len({c.value for c in group}) > 1 and spec.get("several"):
@@ -248,7 +268,7 @@ def extract_facts(text: object, inputs: Iterable[Any] = ()) -> FactUpdate:
     folded = fold_width(text)[:10_000]
     cues = load_cues()
     update = FactUpdate()
-    _resolve_quantities(quantity_candidates(folded, inputs, cues), cues, update)
+    _resolve_quantities(quantity_candidates(folded, inputs, cues), cues, update, folded)
     asked = {i.name for i in inputs}
     _qualitative(folded, asked, update)
     resolve_phrases(folded, asked, cues, update)

@@ -76,10 +76,14 @@ class ItemRouting:
         if ask:
             for score, item in router.score_items(ask, _distinct_keywords(tuple(candidates))):
                 scored[item] = scored.get(item, 0) + ASK_WEIGHT * score
-        read = self.read_freely(text).facts
-        figures = {name for name, value in read.items() if not isinstance(value, bool | str)}
+        free = self.read_freely(text)
+        figures = {name for name, value in free.facts.items() if not isinstance(value, bool | str)}
         served = derived_inputs(figures)
         inputs = {item.id: {spec.name for spec in item.inputs} for item in candidates}
+        named = bool(scored)
+        for item, names in inputs.items():  # "月租3w，面积1200平…": no keyword, a head noun names the figure
+            if not named and names & (figures - free.guessed):
+                scored.setdefault(item, 0.0)
         for item in list(scored):  # each item read on its own terms ("园区面积" is the park's area)
             own = dict(self._item_reading(text, item, cued=True))
             scored[item] += FIGURE_WEIGHT * len(_figures(own)) + CONDITION_WEIGHT * (len(own) - len(_figures(own)))

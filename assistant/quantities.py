@@ -56,6 +56,7 @@ _SPACE = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 _YUAN_SIGN = re.compile(r"(?:[¥￥]|RMB|CNY)\s*(\d[\d,]*(?:\.\d+)?(?:万|亿)?)(?!\s*[元万亿])")
 
+_CN_NEXT_DOWN = re.compile("^(.*[万亿])([一二两三四五六七八九])$")
 _RMB_WORD = re.compile("人民币\\s*(?=[0-9零〇一二两三四五六七八九十百千])")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"
@@ -74,7 +75,7 @@ _UNIT = re.compile(
     rf"(?P<rate_per_m2>元 ?(?:/|每) ?{_M2}(?P<month> ?(?:/|每) ?个?月)?)"
     r"|(?P<money>元|块钱)"
     r"|(?P<area>(?:个)?(?:平方米|平方公尺|平米|平方(?!公里))|个平(?![台安均等方衡])|㎡|m²|m2(?![0-9A-Za-z])|(?i:sqm|square meters?)(?![A-Za-z])|平方(?!公里)|平(?![台安均等方衡]))"
-    r"|(?P<percent>%|个百分点)"
+    r"|(?P<percent>%|个百分点|个点(?!钟))"
     r"|(?P<months>个月)"
     r"|(?P<years>年)"
     r"|(?P<date>月|日)"
@@ -208,6 +209,15 @@ def _number_value(m: re.Match) -> tuple[Decimal, str] | None:
         value = Decimal(digits) * _MULTIPLIERS.get(mult, 1)
     else:
         run = m["cn"].rstrip("点")
+        colloquial = _CN_NEXT_DOWN.match(run)  # "一亿二" is 1.2亿, "三万五" 3.5万
+        if colloquial:
+            head, digit = colloquial.groups()
+            value = _cn_value(head)
+            mult = next(b for b in ("亿", "万") if head.endswith(b))
+            if value is None:
+                return None
+            value += _cn_value(digit) * _MULTIPLIERS[_NEXT_DOWN[mult]]
+            return (-value if m["neg"] else value), mult
         value = _cn_value(run) if run else None
         if value is None:
             return None
@@ -261,8 +271,8 @@ def _classify(m: re.Match, value: Decimal, mult: str, kind: str, text: str) -> s
         return None  # "一家企业", "一项": grammar, not a count
     if kind:
         return kind
-    if mult.endswith(_BIG):
-        return "money"
+    if mult.endswith(_BIG) or (m["mult"] or "") in ("k", "K"):
+        return "money"  # "200万", "80k"
     if m["cn"] and len(m["cn"]) < 2:
         return None  # a lone 一/三 in running text ("一批", "三大类")
     return "number"

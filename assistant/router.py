@@ -40,7 +40,8 @@ ASSERTIONS = tuple(_VOCAB["assertions"])
 TOTAL_PATTERN = re.compile(
     r"(一共|总共|合计|累计|加起来|总计|年下来)[^，。？！?!]{0,8}(多少|几万|几百万)"
     r"|(一共|总共|合计|累计|加起来|总计|年下来)(呢|吗|是|能|可以|给|拿)?[？?。！!\s]*$")
-TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*年\s*(一共|总共|合计|累计|加起来|总计|下来)")
+TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年\s*(一共|总共|合计|累计|加起来|总计|下来)"
+                         r"|^\s*(?:那|那么)?(?:如果是|要是)?\s*(?:连续)?([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年(?:的话)?\s*(?:呢|的呢|是多少|多少)")
 RULE_WORDS = ("几年", "多久", "多长时间", "每年最多", "最多多少", "最高多少", "上限", "标准是", "补贴标准",
               "比例", "每平米", "每平方米", "几块", "怎么算", "如何计算", "怎么计算", "按什么", "几档", "多少一平",
               "一平多少", "各阶段", "分别奖励", "分别给", "ratio", "percent", "rate", "每一档", "每档")
@@ -193,7 +194,7 @@ def wants_total(text: str) -> bool:
 
     "担保费一共140万" states a fact, not a question, so a question word must follow.
     """
-    return bool(TOTAL_PATTERN.search(text))
+    return bool(TOTAL_PATTERN.search(text) or TOTAL_YEARS.search(text))  # "那三年呢": over those years
 
 
 CONFIRM_END = re.compile(r"(吗|吧|么|嘛|对不对|是不是|没错|请确认|确认一下)[？?。！!\s]*$"

@@ -21,7 +21,7 @@ from assistant.reading.binding import (
     price_reading,
     yearly_value,
 )
-from assistant.reading.lexicon import load_lexicon
+from assistant.reading.lexicon import load_lexicon, roles_for
 from assistant.reading.measures import Measure, read_measures
 
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
@@ -39,6 +39,8 @@ class Candidate:
     conflict: str = ""  # a close call between two readings: ask, set nothing
     measure: Measure | None = None
     guessed: bool = False  # no head noun tied it: the only open input of its dimension took it
+    planned: bool = False  # a plan, budget or credit line ("计划投资2亿", "授信5000万"): the actual wins
+    negated: bool = False  # a figure not reached ("还没形成5个案例"): another value wins
 
 
 def clause_of(text: str, q: Quantity) -> tuple[str, str]:
@@ -73,7 +75,8 @@ def _match_fact(cues: dict, q: Quantity, before: str, after: str, asked: set[str
     specs = {n: s for n, s in cues["quantities"].items()
              if s["kind"] == q.kind and (n in asked or not s.get("only_when_asked"))}
     for key, pool in (("cues", specs), ("weak", {n: s for n, s in specs.items() if n in asked})):
-        found = {n: d for n, s in pool.items() if (d := _cue_distance(s[key], before, after))}
+        found = {n: d for n, s in pool.items()
+                 if (d := _cue_distance(s[key], before, after[:s.get("after_reach", len(after))]))}
         for name in list(found):
             for shadowed in pool[name].get("shadows", []):
                 found.pop(shadowed, None)
@@ -213,12 +216,28 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
 
     Args:
         text: the turn, folded to half-width.
-        inputs: the current item's input specs (their names are "asked").
+        inputs: the current item's input specs (their names are "asked"; so are the auxiliary roles
+            that derive one of them: a loan's principal for the interest).
         cues: the compiled cue table (``assistant.facts.load_cues``).
     """
     asked = {i.name for i in inputs}
-    kinds = {s["kind"] for s in cues["quantities"].values()} | {i.type for i in inputs}
+    asked |= roles_for(asked)
     quantities, measures, readings = _bindable(text, cues)
+    cued, bare = _cued(text, quantities, measures, asked, cues, {i.type for i in inputs})
+    taken = {fact for fact, *_ in cued}
+    out = [_reading_candidate(r, cues, text) for r in readings]
+    for fact, q, before, after, frames in cued + bare:
+        note = ""
+        if fact is None:
+            fact, note = _bare_fact(cues, q, inputs, taken, before)
+        if fact:
+            out.append(_candidate(cues, fact, q, measures.get(q.span), before, after, frames, note))
+    return [c for c in out if c is not None]
+
+
+def _cued(text: str, quantities: list, measures: dict, asked: set, cues: dict, kinds: set) -> tuple[list, list]:
+    """The figures a head noun ties to a fact (cued) and the others (bare), with their frames."""
+    kinds = kinds | {s["kind"] for s in cues["quantities"].values()}
     counts = counted_units(text)
     cued, bare, facts = [], [], {}
     for n, q in enumerate(quantities):
@@ -233,29 +252,28 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
         prev = quantities[n - 1] if n else None
         own = _own_part(before, after, q, prev, quantities[n + 1] if n + 1 < len(quantities) else None)
         since = before[-(q.span[0] - prev.span[1]):] if prev and q.span[0] - prev.span[1] < len(before) else before
-        fact = _match_fact(cues, q, before, after, asked, own)
-        if fact is None and prev is not None and prev.kind == q.kind and cues["period"].search(since):
-            fact = facts.get(n - 1)  # "去年营收3亿，今年6亿": the same figure in another period
+        fact = _match_fact(cues, q, before, own[1], asked, own)  # a cue after it may be the next figure's
+        if fact is None and prev is not None and prev.kind == q.kind and (
+                cues["period"].search(since) or cues["actual"].search(since)):
+            fact = facts.get(n - 1)  # "去年营收3亿，今年6亿", "授信5000万，实际用了2000万": the same figure
         if fact:
             facts[n] = fact
-        (cued if fact else bare).append((fact, q, before, after, bool(cues["past_before"].search(since))))
-    taken = {fact for fact, *_ in cued}
-    out = [_reading_candidate(r, cues, text) for r in readings]
-    for fact, q, before, after, past in cued + bare:
-        note = ""
-        if fact is None:
-            fact, note = _bare_fact(cues, q, inputs, taken, before)
-        if fact:
-            measure = measures.get(q.span)
-            signed = _signed(cues, fact, q, before, after)
-            value, period = yearly_value(cues["quantities"].get(fact, {}), replace(measure, quantity=signed)) \
-                if measure else (signed.value, "")
-            threshold = bool(cues["threshold_after"].match(after))
-            extra = [w for w in (measure.unit_words if measure else ()) if w.endswith("计算。")]
-            notes = tuple(filter(None, (period or note, *extra, _approx_note(q))))
-            out.append(Candidate(fact, value, q, threshold, notes, _is_context(cues, before, after), past,
-                                  measure=measure, guessed=bool(note)))
-    return [c for c in out if c is not None]
+        frames = {"past": bool(cues["past_before"].search(since)), "planned": bool(cues["planned"].search(since) or cues["planned_after"].match(after)),
+                  "negated": bool(cues["negated_figure"].search(before))}
+        (cued if fact else bare).append((fact, q, before, after, frames))
+    return cued, bare
+
+
+def _candidate(cues: dict, fact: str, q: Quantity, measure: Measure | None, before: str, after: str,
+               frames: dict, note: str) -> Candidate:
+    signed = _signed(cues, fact, q, before, after)
+    value, period = yearly_value(cues["quantities"].get(fact, {}), replace(measure, quantity=signed)) \
+        if measure else (signed.value, "")
+    extra = [w for w in (measure.unit_words if measure else ()) if w.endswith("计算。")]
+    notes = tuple(filter(None, (period or note, *extra, _approx_note(q))))
+    return Candidate(fact, value, q, bool(cues["threshold_after"].match(after)), notes,
+                     _is_context(cues, before, after), frames["past"], measure=measure, guessed=bool(note),
+                     planned=frames["planned"], negated=frames["negated"])
 
 
 def _without_units(before: str) -> str:

@@ -221,7 +221,8 @@ def test_a_minus_sign_belongs_to_the_number_a_fall_word_does_not(text, value):
     ("1.5w元", "money", 15_000, "万元"),
     ("100多w", "money", 1_000_000, "万"),
     ("5k元", "money", 5000, "千元"),
-    ("5K", "number", 5000, ""),
+    ("5K", "money", 5000, "千"),  # like 30w: a bare k after a digit is thousands of yuan
+    ("80k", "money", 80_000, "千"),
     ("3w平", "area", 30_000.0, "万平"),
 ])
 def test_latin_shorthand_multipliers(text, kind, value, unit):
