@@ -37,6 +37,7 @@ from assistant.settings import RESPONSIBLE_OFFICE, Settings
 log = logging.getLogger("app")
 
 MAX_FIELD_CHARS = 100  # a calculator field holds one figure or choice
+SEARCH_CACHE = 1024  # searches remembered by the server (questions many users ask are searched once)
 RATINGS = {True: "up", False: "down"}  # gr.LikeData.liked; "" (un-liked) clears the rating
 EXAMPLES = [
     "我们租了800平米，房租能补多少？",
@@ -336,7 +337,7 @@ def build(settings: Settings, assistant=None):
     from api.server import build_server
     from assistant.service import ConversationCache, build_assistant
 
-    assistant = assistant or build_assistant(settings)
+    assistant = assistant or build_assistant(settings, search_cache=SEARCH_CACHE)
     cache = ConversationCache(assistant, settings.session_cache_size)
     return build_server(build_app(assistant, settings, cache), assistant, cache, settings, ui_options())
 

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from assistant.core import Assistant
@@ -25,7 +26,7 @@ log = logging.getLogger("assistant")
 
 
 def build_assistant(settings: Settings | None = None, retrieval_mode: str = "hybrid",
-                    llm: Any = None, audit: Any = None) -> Assistant:
+                    llm: Any = None, audit: Any = None, search_cache: int = 0) -> Assistant:
     """Wire the policy, the retriever, the rule engine (and the optional LLM) together.
 
     Args:
@@ -34,6 +35,8 @@ def build_assistant(settings: Settings | None = None, retrieval_mode: str = "hyb
         llm: an LLM layer to use instead of the one the settings describe.
         audit: an audit log object with ``record(session, text, reply)``; None opens
             the SQLite log at ``settings.audit_db``, False keeps no log.
+        search_cache: remember the results of this many searches (``SearchCache``);
+            the server sets it, the CLI and the benchmarks measure real searches.
     """
     from knowledge.policy import load_policy
     from knowledge.retriever import build_retriever
@@ -47,6 +50,8 @@ def build_assistant(settings: Settings | None = None, retrieval_mode: str = "hyb
     )
     if retrieval_mode != "hybrid":
         retriever = _FixedMode(retriever, retrieval_mode)
+    if search_cache > 0:
+        retriever = SearchCache(retriever, search_cache)
     if llm is None and settings.llm_base_url:
         from assistant.llm import (
             build_llm,  # imported only when an endpoint is configured
@@ -69,6 +74,27 @@ class _FixedMode:
 
     def search(self, query: str, k: int = 5, mode: str | None = None):
         return self._retriever.search(query, k=k, mode=self._mode)
+
+
+class SearchCache:
+    """A retriever that remembers its latest ``size`` searches: a question many users ask is searched once.
+
+    The index does not change while the process runs, so a remembered result is
+    the result. Hits are frozen; each call gets a list of its own. Every other
+    attribute is the wrapped retriever's.
+    """
+
+    def __init__(self, retriever: Any, size: int = 1024) -> None:
+        self._retriever = retriever
+        self._search = lru_cache(maxsize=size)(
+            lambda query, k, mode: tuple(retriever.search(query, k=k, mode=mode)))
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list:
+        """``retriever.search``, remembered."""
+        return list(self._search(query, k, mode))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._retriever, name)
 
 
 def run_conversation(assistant: Assistant, turns: Iterable[Any], id: str | None = None,

@@ -88,3 +88,26 @@ def test_concurrent_requests_of_one_conversation(assistant):
     with ThreadPoolExecutor(max_workers=8) as pool:
         amounts = list(pool.map(lambda f: cache.answer([*base, f]).amount_yuan, follows))
     assert amounts == [144000, 288000] * 20
+
+
+def test_search_cache_gives_the_retrievers_results_once(assistant):
+    from assistant.service import SearchCache
+
+    calls: list[str] = []
+
+    class Counting:
+        index = "the index"
+
+        def search(self, query, k=5, mode="hybrid"):
+            calls.append(query)
+            return assistant.retriever.search(query, k=k, mode=mode)
+
+    cached = SearchCache(Counting(), size=2)
+    first = cached.search("企业上市有什么奖励？", k=3)
+    first.append("mutated by a caller")
+    assert cached.search("企业上市有什么奖励？", k=3) == assistant.retriever.search("企业上市有什么奖励？", k=3)
+    assert calls == ["企业上市有什么奖励？"] and cached.index == "the index"
+    cached.search("房租", k=3)
+    cached.search("贷款", k=3)
+    cached.search("企业上市有什么奖励？", k=3)  # dropped as the least recent of three
+    assert len(calls) == 4
