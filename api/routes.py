@@ -2,10 +2,12 @@
 
 Every request is checked in the same order: API key (401), rate limit (429),
 then its JSON (400); the body size was checked before (413, ``api.guards``).
-The assistant itself runs in a pool of ``Settings.queue_concurrency`` worker
-threads that take turns in arrival order (like the web UI's queue): the server
-keeps accepting requests while turns are answered, and under load each
-request waits its turn instead of twenty sharing one interpreter lock.
+The assistant itself runs in worker threads that take turns in arrival order:
+the server keeps accepting requests while turns are answered. Without an LLM
+a turn is pure Python, so one worker answers them one at a time (twenty
+threads sharing one interpreter lock would only finish together, late); with
+an LLM endpoint turns mostly wait on the network, and up to
+``Settings.queue_concurrency`` run at once.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class Endpoints:
         self.assistant, self.cache, self.settings = assistant, cache, settings
         self.keys = ApiKeys(settings.api_keys)
         self.limiter = RateLimiter(settings.api_rate_per_minute)
-        self.workers = ThreadPoolExecutor(max_workers=settings.queue_concurrency, thread_name_prefix="api-turn")
+        self.workers = ThreadPoolExecutor(max_workers=turn_workers(settings), thread_name_prefix="api-turn")
 
     def client(self, request: Request) -> str:
         """The caller's identity, once its key and rate limit are checked (else ApiError)."""
@@ -103,6 +105,11 @@ class Endpoints:
             raise ApiError(404, f"No answered turn {turn_id!r} in the audit log: use the turn_id (or id) of a "
                            "chat completion from this server.", "turn_not_found", param="turn_id")
         return JSONResponse({"object": "feedback", "turn_id": turn_id, "rating": body.rating, "stored": True})
+
+
+def turn_workers(settings: Any) -> int:
+    """Threads that answer ``/v1`` turns: 1 for the deterministic assistant, else the queue concurrency."""
+    return settings.queue_concurrency if settings.llm_base_url else 1
 
 
 def _check_model(name: str | None) -> None:

@@ -24,7 +24,7 @@ its values down through constructors.
 | ASSISTANT_MAX_TURN_CHARS | 2000 (characters per user turn)              |
 | ASSISTANT_MAX_TURNS      | 50 (user turns per conversation)             |
 | ASSISTANT_MAX_BODY_BYTES | 1048576 (bytes per request body)             |
-| ASSISTANT_QUEUE_CONCURRENCY | 4 (turns at once: per UI event, and /v1)  |
+| ASSISTANT_QUEUE_CONCURRENCY | 4 (turns at once per UI event; /v1 with an LLM) |
 | ASSISTANT_QUEUE_MAX_SIZE | 64 (UI events waiting; more are refused)     |
 | ASSISTANT_SESSION_CACHE  | 4096 (conversation states kept; 0 replays)   |
 

@@ -112,3 +112,10 @@ def test_bad_serving_settings_say_what_to_fix(monkeypatch, name, value, words):
     with pytest.raises(ValueError, match=words) as caught:
         Settings.from_env()
     assert name in str(caught.value)
+
+
+def test_v1_turns_one_at_a_time_unless_an_llm_waits_on_the_network():
+    from api.routes import turn_workers
+
+    assert turn_workers(Settings(queue_concurrency=4)) == 1
+    assert turn_workers(Settings(queue_concurrency=4, llm_base_url="http://127.0.0.1:9/v1")) == 4
