@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant import compose, router
+from assistant.articles import role_article
 from assistant.facts import extract_facts, is_claim
 from assistant.guard import AllowedNumbers, check_answer
 from assistant.item_routing import ItemRouting
@@ -27,6 +28,7 @@ from assistant.overview import (
 )
 from assistant.quantities import extract_quantities, normalize_text
 from assistant.reading.tenure import tenure
+from assistant.scope import answer_scope
 from assistant.session import CitationOut, Reply, Session
 from knowledge.lookup import ArticleOutOfRange, parse_article_ref
 
@@ -151,6 +153,11 @@ class Assistant(ItemRouting):
         except ArticleOutOfRange:
             article = None
         u = understand(text, self, article)
+        if reply is not None and reply.route == "out_of_scope":
+            u.act = "out_of_scope"
+        elif u.act == "statement" and session.last_route in ("rules", "clarify") and reply is not None \
+                and reply.route in ("rules", "clarify"):
+            u.act = "amount"  # "是在其他园区": a fact for the question asked before
         item = reply.item if reply is not None else None
         if item:
             u.items = [item] + [i for i in u.items if i != item]
@@ -203,6 +210,13 @@ class Assistant(ItemRouting):
             return self._lookup_reply(session, text, extra, [self._article_citation(article)], whole=True)
         if topic is not None and router.contains_any(text, router.WHOLE_ARTICLE_WORDS):
             return self._lookup_reply(session, text, extra, [self._article_citation(topic)], whole=True)
+        if topic is not None and topic == role_article(self.policy, "dates") and not self._about_policy(text, topic):
+            return self._out_of_scope(extra)  # "公司要做工商变更登记，找哪个部门办？": another office's matter
+        if topic is not None and topic == role_article(self.policy, "scope") and not (
+                self._named_items(text) and router.asks_how_much(text)):
+            scoped = answer_scope(self, text, extra)  # "做新能源电池的企业能适用吗": yes, no or undecided
+            if scoped is not None:
+                return self._guarded(session, scoped)
         if topic is not None:
             citations = self._article_sentences(topic, text)
             if router.strong_topic(text):  # "…两个奖能同时拿吗": the stacking rule, then the awards named
@@ -219,7 +233,7 @@ class Assistant(ItemRouting):
                 and not router.asks_lookup(text) and len(text) <= WHICH_ITEM_MAX_CHARS):
             return Reply(answer="\n".join([*extra, compose.REPLIES["which_item"]]), route="clarify",
                          missing=["item"])
-        in_policy = router.mentions_domain(text) or self._policy_overlap(text) >= POLICY_OVERLAP
+        in_policy = router.mentions_policy_terms(text) or self._policy_overlap(text) >= POLICY_OVERLAP
         if router.is_smalltalk(text) and not in_policy:
             return self._guarded(session, Reply(answer=compose.smalltalk_answer(extra), route="smalltalk"))
         if not in_policy:
@@ -305,6 +319,16 @@ class Assistant(ItemRouting):
         answer = compose.chapter_answer(chapter.heading, citations, extra)
         return self._guarded(session, Reply(answer=answer, route="lookup", citations=citations))
 
+    def _about_policy(self, text: str, topic: int) -> bool:
+        """Whether a question framed by a topic's words ("找哪个部门", "什么时候开始") is about the
+        policy: what is left of it names the policy or its support, or shares enough of its text."""
+        rest = text
+        for word in sorted(router.TOPICS.get(topic, ()), key=len, reverse=True):
+            rest = rest.replace(word, "")
+        content = _QUESTION_WORDS.sub("", rest)
+        return (router.mentions_policy_terms(rest) or router.contains_any(rest, ("这个", "本", "该", "这项"))
+                or self._policy_overlap(content) >= 1 or len(content) <= 2)
+
     def _policy_overlap(self, text: str) -> int:
         """How many distinct character bigrams of ``text`` (past common words) occur in the policy."""
         grams = {text[i:i + 2] for i in range(len(text) - 1)}
@@ -380,6 +404,10 @@ class Assistant(ItemRouting):
 
     def _all_articles(self):
         return [self.policy.preamble, *self.policy.articles.values()]
+
+
+_QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|多少年|年份|日期|时间|期限|多久|多长|怎么|如何"
+                             r"|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")
 
 
 def _overlap(sentence: str, text: str) -> int:

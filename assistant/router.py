@@ -23,6 +23,7 @@ ELIGIBILITY_SIGNALS = tuple(_VOCAB["eligibility_signals"])
 LOOKUP_SIGNALS = tuple(_VOCAB["lookup_signals"])
 FOLLOW_UP_SIGNALS = tuple(_VOCAB["follow_up_signals"])
 DOMAIN_WORDS = tuple(_VOCAB["domain_words"])
+SPECIFIC_DOMAIN_WORDS = tuple(w for w in DOMAIN_WORDS if w not in _VOCAB["generic_domain_words"])
 OUT_OF_SCOPE = tuple(_VOCAB["out_of_scope"])
 OTHER_PLACES = tuple(_VOCAB["other_places"])
 SOURCE_SIGNALS = tuple(_VOCAB["source_signals"])
@@ -266,6 +267,11 @@ def asks_source(text: str) -> bool:
 def mentions_domain(text: str) -> bool:
     """Words that tie a question to this policy at all."""
     return contains_any(text, DOMAIN_WORDS)
+
+
+def mentions_policy_terms(text: str) -> bool:
+    """Domain words that say the question is about this policy's support, beyond 公司, 申请 and the like."""
+    return contains_any(text, SPECIFIC_DOMAIN_WORDS)
 
 
 def asks_overview(text: str) -> bool:

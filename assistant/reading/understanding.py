@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import router
+from assistant.articles import role_article
 from assistant.quantities import fold_width
 from assistant.reading.cue_binding import claim_frame, clause_of, tier_frame
 from assistant.reading.measures import Measure, read_measures
 
-TOPIC_ACTS = {0: "preamble", 18: "scope", 19: "stacking", 20: "dates"}
+ROLE_ACTS = ("scope", "stacking", "dates")  # articles found by role (assistant.articles)
+HEARSAY = ("听说", "据说", "有人说", "不是说", "网上说", "朋友说", "领导说", "有人告诉")
 _NEGATED = ("不是", "没有", "没", "未", "并非", "不到", "不足")
 
 
@@ -79,18 +81,25 @@ def frame_of(text: str, measure: Measure, cues: dict) -> str:
     return "statement"
 
 
-def act_of(text: str, article: int | None, topic: int | None, items: list[str]) -> str:
-    """What the turn asks for, from its words (one decision, in order of precedence)."""
+def act_of(text: str, article: int | None, topic: int | None, items: list[str], claimed: bool = False,
+           topic_roles: dict[int, str] | None = None) -> str:
+    """What the turn asks for, from its words (one decision, in order of precedence).
+
+    ``claimed``: the turn states a figure of the policy ("听说补贴是1亿") rather than its own;
+    ``topic_roles``: article number -> role ("scope", "stacking", "dates").
+    """
+    topic_roles = topic_roles or {}
     if router.closing_words(text) or router.is_smalltalk(text):
         return "smalltalk"
     if article is not None:
         return "article"
-    if topic in TOPIC_ACTS and (router.strong_topic(text) or not items):
-        return TOPIC_ACTS[topic]
+    if topic is not None and (router.strong_topic(text) or not items):
+        role = "preamble" if topic == 0 else topic_roles.get(topic)
+        if role:
+            return role
     if len(items) >= 2 and router.contains_any(text, router.SEVERAL_WORDS):
         return "several"
-    if router.asserts(text) and router.contains_any(text, ("听说", "据说", "有人说", "不是说", "吗")) \
-            and not router.asks_how_much(text):
+    if router.contains_any(text, HEARSAY) or (claimed and router.asserts(text)):
         return "correction"
     if router.asks_rule(text) and not router.asks_how_much(text):
         return "rule"
@@ -123,7 +132,9 @@ def understand(text: str, assistant: Any, article: int | None = None) -> Underst
         if m.quantity.kind in ("article", "ordinal"):
             continue
         quantities.append({**m.to_dict(), "frame": frame_of(folded, m, cues)})
-    u = Understanding(act_of(text, article, topic, items), items=items, quantities=quantities,
+    roles = {role_article(assistant.policy, r): r for r in ROLE_ACTS}
+    claimed = any(q["frame"] == "claim" for q in quantities)
+    u = Understanding(act_of(text, article, topic, items, claimed, roles), items=items, quantities=quantities,
                       article=article, topic=topic)
     u.bind(free.facts)
     u.places = [{"fact": p.fact, "inside": p.inside, "raw": p.raw} for p in free.places]

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import build_assistant
-from assistant.settings import Settings
+from tests.assistant.conftest import ask
 from tests.assistant.test_conversation import assert_grounded
-
-
-@pytest.fixture(scope="module")
-def asst(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
-    return build_assistant(Settings(data_dir=data, audit_db=data / "audit.sqlite3"), retrieval_mode="bm25")
-
-
-def ask(asst, *turns):
-    session = asst.new_session()
-    return [asst.respond(session, t).to_dict() for t in turns]
 
 
 @pytest.mark.parametrize("turns, amount", [

@@ -1,0 +1,69 @@
+"""Scope questions ("做网络安全服务的公司在支持范围里吗"): yes, no, or not decidable from the scope article.
+
+The fields come from the scope article's own text (split at its 、，及 and stripped of its frame
+words), so the answer follows the policy; ``routing.yaml`` ``scope`` says how people name the
+fields (网络安全 → 互联网安全服务) and which lines of business plainly are none of them. A line of
+business the article names is in scope (``eligible`` True), one plainly outside it is not (False);
+anything else is left to the department, with the article quoted (None).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant import compose
+from assistant.articles import role_article
+from assistant.data_loader import load_yaml
+from assistant.session import CitationOut, Reply
+
+_SCOPE = load_yaml("routing.yaml")["scope"]
+_SPLIT = re.compile(r"[、，,；;。]|及|和(?!相关)")
+_FRAME = re.compile(r"^(?:本若干措施|本措施)?(?:支持范围为|重点支持)|等领域$|^相关")
+_SUFFIX = re.compile(r"(?:产业|服务业|服务|领域)$")
+_ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|可以|算|属于|适用|在)")
+
+
+@lru_cache(maxsize=4)
+def scope_fields(sentence: str) -> tuple[str, ...]:
+    """The fields a scope sentence names, longest first ("互联网安全服务", …, "软件")."""
+    parts = [_FRAME.sub("", p.strip()) for p in _SPLIT.split(sentence)]
+    fields = {p for p in parts if len(p) >= 2} | {_SUFFIX.sub("", p) for p in parts if len(p) >= 4}
+    fields = {f for f in fields if len(f) >= 2 and f not in ("高水平应用", "人工智能高质量发展")}
+    return tuple(sorted(fields, key=len, reverse=True))
+
+
+def judge(text: str, fields: tuple[str, ...]) -> tuple[bool | None, str]:
+    """(in scope?, the field or business named) for the line of business ``text`` describes."""
+    said = text
+    for word, field in sorted(_SCOPE["synonyms"].items(), key=lambda kv: -len(kv[0])):
+        said = said.replace(word, field)
+    inside = next((f for f in fields if f in said), "")
+    outside = next((w for w in _SCOPE["outside"] if w in text), "")
+    if inside and not outside:
+        return True, inside
+    if outside and not inside:
+        return False, outside
+    return None, inside or outside
+
+
+def answer_scope(asst, text: str, extra: list[str]) -> Reply | None:
+    """The scope reply; None when the turn names no line of business (it asks for the article)."""
+    number = role_article(asst.policy, "scope")
+    if number is None:
+        return None
+    art = asst.policy.article(number)
+    sentence = art.sentences[0].text if art.sentences else art.text
+    verdict, named = judge(text, scope_fields(sentence))
+    if not named and not _ASKS_WHETHER.search(text):
+        return None
+    citation = CitationOut(number, art.title, sentence)
+    lead = {
+        True: f"属于。您所说的业务对应{compose.label(number)}所列的“{named}”，在本措施支持范围内；"
+              "具体能申请哪一项，还要看该项的条件。",
+        False: f"不属于。“{named}”不在{compose.label(number)}所列的支持范围（人工智能、软件和信息技术服务、"
+               "互联网和相关服务）内，本措施的各项支持一般不适用。",
+        None: f"仅凭{compose.label(number)}的文字无法确定：请对照条款所列领域，以企业主营业务由主管部门认定为准。",
+    }[verdict]
+    answer = compose.join_blocks(["\n".join([*extra, lead]), compose.quote_line(citation)])
+    return Reply(answer=answer, route="lookup", citations=[citation], eligible=verdict)
