@@ -19,6 +19,7 @@ from assistant.articles import role_article
 from assistant.facts import extract_facts, is_claim
 from assistant.guard import AllowedNumbers, check_answer
 from assistant.item_routing import ItemRouting
+from assistant.named_items import answer_named, asks_several
 from assistant.overview import (
     all_inputs,
     answer_overview,
@@ -198,6 +199,9 @@ class Assistant(ItemRouting):
         if (article is None and router.asks_overview(text) and wants_overview(self, text, item)
                 and router.topic_article(text)[0] is None):
             return self._guarded(session, answer_overview(self, session, text, extra))
+        together = asks_several(self, text) if article is None and not router.strong_topic(text) else []
+        if together:  # "租金补贴和担保费补贴分别怎么算？": each, in the order named
+            return self._guarded(session, answer_named(self, session, text, together, extra))
         several = []
         if article is None and (item is None or router.contains_any(text, router.SEVERAL_WORDS)):
             several = several_items(self, session, text) or self._named_together(session, text)

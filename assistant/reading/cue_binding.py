@@ -90,13 +90,15 @@ def _prefer_asked(fact: str, specs: dict, before: str, after: str, asked: set[st
 
     An asked input wins when it refines ``fact`` (lists it in ``shadows``: "市里…资助" for the core
     team is city_funding_yuan, not funding_yuan) or when its own strong cues also fit the number's
-    part of the clause, and it is the only such input. A fact that itself refines an asked input
+    part of the clause, and it is the only such input. A ``shadow_only`` input outranks the fact's
+    cue where both stand but is no kind of it ("利息100万" is no guarantee fee). A fact that itself refines an asked input
     (风投 over 投资, 担保费 over 利息) keeps its more specific reading.
     """
     if fact in asked or set(specs[fact].get("shadows", [])) & asked:
         return fact
     options = [n for n in sorted(asked & set(specs))
-               if fact in specs[n].get("shadows", []) or _cue_distance(specs[n]["cues"], before, after)]
+               if (fact in specs[n].get("shadows", []) and not specs[n].get("shadow_only"))
+               or _cue_distance(specs[n]["cues"], before, after)]
     return options[0] if len(options) == 1 else fact
 
 

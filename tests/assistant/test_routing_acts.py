@@ -62,3 +62,23 @@ def test_scope_fields_come_from_the_article():
     fields = scope_fields(load_policy().article(18).sentences[0].text)
     assert {"集成电路设计", "互联网安全服务", "软件"} <= set(fields)
     assert judge("做网安的", fields)[0] is True and judge("做光伏的", fields)[0] is False
+
+
+@pytest.mark.parametrize("text, clauses", [
+    ("租金补贴和担保费补贴分别怎么算？", [11, 15]),
+    ("举办展会的资助比例和上市奖励各是多少", [17, 14]),
+    ("上市奖励与展会资助分别是多少", [14, 17]),
+])
+def test_several_items_are_all_answered_first_named_first(asst, text, clauses):
+    reply = ask(asst, text)
+    assert [c["clause"] for c in reply["citations"]][:2] == clauses
+
+
+def test_several_items_with_their_figures_each_get_an_amount(asst):
+    reply = ask(asst, "贷款利息一年100万，担保费50万，贴息和贴保各多少")
+    assert "30万元" in reply["answer"] and "25万元" in reply["answer"] and reply["route"] == "rules"
+
+
+def test_a_descriptor_that_names_another_item_is_no_list(asst):
+    reply = ask(asst, "我们和大模型厂商合作开发的垂类模型已经形成了8个应用案例，能拿多少奖励？")
+    assert reply["amount_yuan"] == 1_000_000
