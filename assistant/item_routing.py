@@ -36,8 +36,8 @@ class ItemRouting:
         text = _without_places(text, self.read_freely(text).places)
         if not router.looks_out_of_scope(text) or router.strong_topic(text):
             return False
-        if router.is_personal(text):
-            return True
+        if router.is_personal(text) or not router.asks_about_support(text):
+            return True  # "哪家银行装修贷利率低", "审计费多少": what is asked is none of the policy's
         scored = router.score_items(text, self.items)
         return not (scored and scored[0][0] >= STRONG_KEYWORDS and not router.contains_any(text, router.OTHER_PLACES))
 

@@ -26,6 +26,7 @@ DOMAIN_WORDS = tuple(_VOCAB["domain_words"])
 SPECIFIC_DOMAIN_WORDS = tuple(w for w in DOMAIN_WORDS if w not in _VOCAB["generic_domain_words"])
 OUT_OF_SCOPE = tuple(_VOCAB["out_of_scope"])
 OTHER_PLACES = tuple(_VOCAB["other_places"])
+OTHER_AUTHORITIES = tuple(_VOCAB["other_authorities"])
 SOURCE_SIGNALS = tuple(_VOCAB["source_signals"])
 TOPICS: dict = _VOCAB["topics"]
 COMMON_BIGRAMS = frozenset(_VOCAB["common_bigrams"])
@@ -42,10 +43,12 @@ TOTAL_PATTERN = re.compile(
     r"(一共|总共|合计|累计|加起来|总计|年下来)[^，。？！?!]{0,8}(多少|几万|几百万)"
     r"|(一共|总共|合计|累计|加起来|总计|年下来)(呢|吗|是|能|可以|给|拿)?[？?。！!\s]*$")
 TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年\s*(一共|总共|合计|累计|加起来|总计|下来)"
-                         r"|^\s*(?:那|那么)?(?:如果是|要是)?\s*(?:连续)?([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年(?:的话)?\s*(?:呢|的呢|是多少|多少)")
+                         r"|^\s*(?:那|那么)?(?:如果是|要是)?\s*(?:连续)?([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年(?:的话)?\s*"
+                         r"(?:呢|的呢|是多少|多少|(?:能|可以)?(?:拿|补|领|贴|给)(?:多少|几))")
 RULE_WORDS = ("几年", "多久", "多长时间", "每年最多", "最多多少", "最高多少", "上限", "标准是", "补贴标准",
               "比例", "每平米", "每平方米", "几块", "怎么算", "如何计算", "怎么计算", "按什么", "几档", "多少一平",
-              "一平多少", "各阶段", "分别奖励", "分别给", "ratio", "percent", "rate", "每一档", "每档")
+              "一平多少", "各阶段", "分别奖励", "分别给", "ratio", "percent", "rate", "每一档", "每档",
+              "什么条件", "啥条件", "哪些条件", "有啥要求", "什么要求", "什么门槛", "门槛是", "需要满足", "要满足")
 
 
 @dataclass(frozen=True)
@@ -246,8 +249,10 @@ def closing_words(text: str) -> str | None:
 
 
 def looks_out_of_scope(text: str) -> bool:
-    """Topics this policy never covers, or another place's policy."""
+    """Topics this policy never covers, or another place's or authority's policy."""
     if contains_any(text, OTHER_PLACES) and "光明" not in text:
+        return True
+    if contains_any(text, OTHER_AUTHORITIES):
         return True
     if is_personal(text):
         return True
@@ -267,6 +272,15 @@ def asks_source(text: str) -> bool:
 def mentions_domain(text: str) -> bool:
     """Words that tie a question to this policy at all."""
     return contains_any(text, DOMAIN_WORDS)
+
+
+SUPPORT_WORDS = SUBSIDY_WORDS + ("政策", "措施", "条款", "支持", "申请", "享受", "资金", "第")
+
+
+def asks_about_support(text: str) -> bool:
+    """The turn asks about support of some kind (a subsidy, an award, the policy), not only a market
+    price, another office's procedure or a dispute."""
+    return contains_any(text, SUPPORT_WORDS)
 
 
 def mentions_policy_terms(text: str) -> bool:

@@ -47,6 +47,18 @@ def judge(text: str, fields: tuple[str, ...]) -> tuple[bool | None, str]:
     return None, inside or outside
 
 
+ASKS_WHETHER = ("能申请", "能不能申请", "可以申请", "能享受", "可以享受", "适用", "能拿", "补贴吗", "支持吗", "算不算", "属于")
+
+
+def scope_verdict(policy, text: str) -> tuple[bool | None, str]:
+    """(in scope?, what was named) of ``text`` against the policy's scope article (None, "" if none)."""
+    number = role_article(policy, "scope")
+    if number is None:
+        return None, ""
+    art = policy.article(number)
+    return judge(text, scope_fields(art.sentences[0].text if art.sentences else art.text))
+
+
 def answer_scope(asst, text: str, extra: list[str]) -> Reply | None:
     """The scope reply; None when the turn names no line of business (it asks for the article)."""
     number = role_article(asst.policy, "scope")
