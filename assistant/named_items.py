@@ -35,6 +35,12 @@ def _mentions(asst, text: str) -> list[tuple[str, tuple[int, int]]]:
         spans = [s for k in spec.keywords for s in router.keyword_spans(k, text)]
         if spans:
             first[item_id] = min(spans)
+    for item in asst.items:  # "垂类模型及数据集奖励" is one item's name, not a list of two
+        at = text.find(item.name)
+        if at >= 0:
+            first = {i: span for i, span in first.items()
+                     if i == item.id or not (at <= span[0] and span[1] <= at + len(item.name))}
+            first.setdefault(item.id, (at, at + len(item.name)))
     out: list[tuple[str, tuple[int, int]]] = []  # one item per place: "独角兽" names (七) and (十三) at once
     for item_id in sorted(first, key=first.get):
         if all(first[item_id][0] >= span[1] or first[item_id][1] <= span[0] for _, span in out):
