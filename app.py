@@ -148,9 +148,9 @@ def _chat_handler(assistant, settings: Settings):
         if not text.strip():
             yield "", current, history, history, ids
             return
-        asked = [*history, {"role": "user", "content": fmt.user_html(_shortened(text))}]
         earlier = [""] * sum(1 for m in history if m.get("role") == "user")  # only their number counts here
         problem = turn_limit_problem([*earlier, text], settings.max_turn_chars, settings.max_turns)
+        asked = [*history, {"role": "user", "content": fmt.user_html(_shortened(text) if problem else text)}]
         if problem:  # the browser caps the box, a script need not: checked here too
             history = [*asked, {"role": "assistant", "content": calc_fmt.error_html(problem)}]
             yield "", current, history, history, ids
@@ -185,7 +185,7 @@ def _rating_handler(gr, audit):
 
 
 def _shortened(text: str, limit: int = 300) -> str:
-    """A question as the chat shows it: an over-long paste is cut (the limit message follows)."""
+    """An over-long paste as the chat shows it, cut (the message about the limit follows it)."""
     return text if len(text) <= limit else text[:limit] + "…"
 
 

@@ -106,7 +106,7 @@ def test_chat_shows_user_html_as_text(page):
     assert page.dialogs == []
 
 
-def _rating(audit_db, question: str, expected: str, timeout: float = 10) -> str | None:
+def _rating(audit_db, question: str, expected: str, timeout: float = TIMEOUT_MS / 1000) -> str | None:
     """The rating stored on the audit row of ``question``, once it is ``expected`` (or the timeout)."""
     import sqlite3
 
@@ -127,6 +127,7 @@ def test_thumbs_on_each_answer_are_stored_with_its_turn(page, running):
     expect(last_reply(page)).to_contain_text("150万元")
     ask(page, second)
     expect(page.locator("#chatbot [data-testid='bot']")).to_have_count(2)
+    expect(last_reply(page)).to_contain_text("150万元")  # the answer itself, not a pending placeholder
     chat = page.locator("#chatbot")
     chat.get_by_role("button", name="踩", exact=True).first.click()  # zh-CN labels of Dislike and Like
     chat.get_by_role("button", name="赞", exact=True).last.click()
