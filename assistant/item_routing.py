@@ -63,6 +63,11 @@ class ItemRouting:
         return None
 
     def _score_items(self, text: str, candidates: list) -> list[tuple[float, str]]:
+        """See ``_scores``; cached per turn text and candidate set (routing asks several times)."""
+        return list(self._scores(text, tuple(candidates)))
+
+    @lru_cache(maxsize=512)  # noqa: B019 - one assistant per process; the texts are turns
+    def _scores(self, text: str, candidates: tuple) -> tuple[tuple[float, str], ...]:
         """Keyword scores, plus what the turn's figures and its question say of the item.
 
         - a figure of the turn that is one of the item's inputs adds a point ("认定园区800平米"
@@ -91,7 +96,7 @@ class ItemRouting:
             for item in candidates:
                 if name in inputs[item.id] and not (figures & inputs[item.id]):
                     scored[item.id] = scored.get(item.id, 0) + 1 / (rank + 1)
-        return sorted(((score, item) for item, score in scored.items()), key=lambda pair: -pair[0])
+        return tuple(sorted(((score, item) for item, score in scored.items()), key=lambda pair: -pair[0]))
 
     def _continues(self, text: str, session: Session, scored: list) -> bool:
         """A follow-up on the current item rather than a new topic."""

@@ -112,8 +112,12 @@ def score_items(text: str, items: Sequence) -> list[tuple[float, str]]:
 
 
 def keyword_spans(keyword: str, text: str) -> list[tuple[int, int]]:
-    """Every (start, end) at which ``keyword`` occurs in ``text``."""
-    return [(m.start(), m.start() + len(keyword)) for m in re.finditer(re.escape(keyword), text)] if keyword else []
+    """Every (start, end) at which ``keyword`` occurs in ``text`` (non-overlapping, left to right)."""
+    spans, at = [], text.find(keyword) if keyword else -1
+    while at >= 0:
+        spans.append((at, at + len(keyword)))
+        at = text.find(keyword, at + len(keyword))
+    return spans
 
 
 @lru_cache(maxsize=4096)
