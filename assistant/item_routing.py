@@ -10,7 +10,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from assistant import router
-from assistant.facts import extract_facts, merge_facts
+from assistant.facts import extract_facts, load_cues, merge_facts
 from assistant.quantities import extract_quantities
 from assistant.reading.lexicon import derived_inputs, roles_for
 from assistant.session import Session
@@ -48,10 +48,11 @@ class ItemRouting:
         unless the user clearly names another item.
         """
         candidates = self.items if article is None else [i for i in self.items if i.clause == article]
-        scored = self._score_items(text, candidates)
+        seen = self._without_conditions(text, session.item) if session.item and article is None else text
+        scored = self._score_items(seen, candidates)  # "我司属于规模以上企业": the current item's condition
         named = [item for score, item in scored if score == scored[0][0]] if scored else []
         current = session.item if article is None else None
-        words = router.score_items(text, candidates)  # keywords alone decide whether the topic changed
+        words = router.score_items(seen, candidates)  # keywords alone decide whether the topic changed
         mine = {item: score for score, item in words}.get(current, 0)
         close = bool(words) and mine >= STRONG_KEYWORDS and mine >= words[0][0] - CLOSE_SCORE
         if current and (current in named or close or self._continues(text, session, words)):
@@ -61,6 +62,18 @@ class ItemRouting:
         if article is not None and len(candidates) == 1:
             return candidates[0].id
         return None
+
+    def _without_conditions(self, text: str, item: str) -> str:
+        """``text`` with the phrases that state one of ``item``'s own yes/no conditions blanked."""
+        cues = load_cues()
+        for spec in self.rules.get_item(item).inputs:
+            flag = cues["flags"].get(spec.name, {})
+            if flag.get("only_when_asked"):
+                continue  # a status that is an item's own subject (独角兽, 小巨人) still names it
+            for patterns in flag.get("values", {}).values():
+                for pattern in patterns:
+                    text = pattern.sub(lambda m: "□" * len(m.group()), text)
+        return text
 
     def _score_items(self, text: str, candidates: list) -> list[tuple[float, str]]:
         """See ``_scores``; cached per turn text and candidate set (routing asks several times)."""
