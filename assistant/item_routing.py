@@ -36,6 +36,8 @@ class ItemRouting:
         text = _without_places(text, self.read_freely(text).places)
         if not router.looks_out_of_scope(text) or router.strong_topic(text):
             return False
+        if session.item and _figures(self._facts_for(text, session.item)):  # "我看错合同了，是1100平"
+            return False
         if router.is_personal(text) or not router.asks_about_support(text):
             return True  # "哪家银行装修贷利率低", "审计费多少": what is asked is none of the policy's
         scored = router.score_items(text, self.items)
@@ -64,13 +66,14 @@ class ItemRouting:
         return None
 
     def _without_conditions(self, text: str, item: str) -> str:
-        """``text`` with the phrases that state one of ``item``'s own yes/no conditions blanked."""
+        """``text`` with the phrases that state one of ``item``'s own conditions blanked ("其他园区" for
+        the rent, "算力平台在东莞" for compute bought); statuses that make an item's subject stay."""
         cues = load_cues()
         for spec in self.rules.get_item(item).inputs:
-            flag = cues["flags"].get(spec.name, {})
-            if flag.get("only_when_asked"):
+            if spec.name in status_facts():
                 continue  # a status that is an item's own subject (独角兽, 小巨人) still names it
-            for patterns in flag.get("values", {}).values():
+            phrases = cues["flags"].get(spec.name) or cues["choices"].get(spec.name) or {}
+            for patterns in phrases.get("values", {}).values():
                 for pattern in patterns:
                     text = pattern.sub(lambda m: "□" * len(m.group()), text)
         return text
@@ -228,6 +231,16 @@ class ItemRouting:
             titles = {n: a.title for n, a in self.policy.articles.items()}
             topic = router.title_article(text, titles)
         return topic
+
+
+@lru_cache(maxsize=1)
+def status_facts() -> frozenset[str]:
+    """The statuses that are some item's own subject: a trigger of an item that the cue table reads
+    only for the items asking for it (独角兽, 小巨人, 百强…; not 规上, which many items ask)."""
+    from rules.items.base import REGISTRY
+
+    asked_only = {n for n, s in load_cues()["flags"].items() if s.get("only_when_asked")}
+    return frozenset(t for d in REGISTRY.values() for t in d.triggers if t in asked_only)
 
 
 def _without_places(text: str, places: list) -> str:

@@ -42,6 +42,7 @@ def _grammar() -> dict:
         "negated": re.compile(data["negators"]),
         "acts": {fact: re.compile("|".join(words)) for fact, words in data["facts"].items()},
         "after": int(data["reach_after"]),
+        "policy_after": re.compile(data["policy_after"]),
         "before": int(data["reach_before"]),
     }
 
@@ -57,7 +58,7 @@ def read_places(text: str) -> list[Place]:
     out = []
     for clause in _CLAUSE.finditer(text):
         body, base = clause.group(), clause.start()
-        places = list(g["place"].finditer(body))
+        places = [p for p in g["place"].finditer(body) if not g["policy_after"].match(body, p.end())]
         for fact, act in g["acts"].items():
             for a in act.finditer(body):
                 place = _nearest(places, a, g)
