@@ -1,0 +1,52 @@
+"""What a turn asks about: a scope question, or a question framed by a topic's words about another matter.
+
+``scope_reply`` answers "做X的企业能适用吗" from the scope article (``assistant.scope``);
+``about_policy`` tells a date or department question about the policy ("这个政策什么时候开始执行")
+from one about another office's matter ("公司要做工商变更登记，找哪个部门办？").
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import router
+from assistant.articles import role_article
+from assistant.scope import ASKS_WHETHER, answer_scope, scope_verdict
+from assistant.session import Reply, Session
+
+_QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|多少年|年份|日期|时间|期限|多久|多长|怎么|如何"
+                             r"|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")
+
+
+def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | None:
+    """A scope question: the scope article's words ("支持范围", "适用吗") or a line of business
+    plainly outside it asked about ("做服装加工厂的能申请吗"), with no figure and no amount asked.
+    The line of business may stand in the turn before ("我们是做软件开发的" / "能享受这个措施吗")."""
+    if router.asks_how_much(text) or _figures_of(asst.read_freely(text).facts):
+        return None
+    scope = role_article(asst.policy, "scope")
+    topic = router.topic_article(text)[0]
+    earlier = session.user_turns[-2] if len(session.user_turns) > 1 else ""
+    verdict, named = scope_verdict(asst.policy, text)
+    if topic == scope and not named and earlier:
+        text = earlier + "；" + text
+    elif topic != scope and not (verdict is False and router.contains_any(text, ASKS_WHETHER)):
+        return None
+    return answer_scope(asst, text, extra)
+
+
+def about_policy(asst, text: str, topic: int) -> bool:
+    """Whether a question framed by a topic's words ("找哪个部门", "什么时候开始") is about the
+    policy: what is left of it names the policy or its support, or shares enough of its text."""
+    rest = text
+    for word in sorted(router.TOPICS.get(topic, ()), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    content = _QUESTION_WORDS.sub("", rest)
+    if router.looks_out_of_scope(rest):
+        return False  # "员工工伤认定找哪个部门"
+    return (router.mentions_policy_terms(rest) or router.contains_any(rest, ("这个", "本", "该", "这项"))
+            or asst.policy_overlap(content) >= 1 or len(content) <= 2)
+
+
+def _figures_of(facts: dict) -> dict:
+    return {k: v for k, v in facts.items() if not isinstance(v, bool | str)}
