@@ -101,7 +101,7 @@ def load_cues(path: Path = CUES_PATH) -> dict:
     for name, role in load_lexicon().roles.items():  # auxiliary figures: a loan's principal, its rate
         if role["dimension"] in ("money", "percent"):
             data["quantities"].setdefault(name, {"kind": role["dimension"], "label": role["label"],
-                                                 "cues": list(role["head_patterns"]), "role": True,
+                                                 "cues": list(role["heads"]), "role": True,
                                                  "after_reach": role.get("after_reach", 6)})
     for spec in data["quantities"].values():
         for key in ("cues", "weak", "negative"):

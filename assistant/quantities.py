@@ -324,6 +324,14 @@ def _unit_text(kind: str, unit: str, mult: str, m: re.Match) -> str:
     return unit
 
 
+def number_word(word: str) -> int | None:
+    """A small count or number of years written alone ("3", "三", "十一", "两") as an int, else None."""
+    if word.isdigit():
+        return int(word)
+    found = [q.value for q in extract_quantities(word + "年") if q.kind == "years"]
+    return int(found[0]) if found else None
+
+
 def extract_quantities(text: object) -> list[Quantity]:
     """Every number in ``text`` with its kind, unit and span, in order of appearance.
 

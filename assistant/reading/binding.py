@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from assistant.quantities import extract_quantities, format_yuan
+from assistant.quantities import format_yuan, number_word
 from assistant.reading.lexicon import load_lexicon
 from assistant.reading.measures import Measure
 
@@ -62,7 +62,7 @@ def _round(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def price_reading(measure: Measure, clause: str) -> Reading:
+def price_reading(measure: Measure) -> Reading:
     """A price per m²: the rent price per m² per month (a period-less one by the priors)."""
     lex = load_lexicon()
     value = float(measure.value)
@@ -89,8 +89,7 @@ def counted_units(text: str) -> dict[str, tuple[int, str, int]]:
     """The counts of floors, units or sites said in the turn ("两层" → {"层": (2, "两层", start)})."""
     out: dict[str, tuple[int, str, int]] = {}
     for m in _COUNT.finditer(text):
-        found = [q.value for q in extract_quantities(m.group(1) + "年") if q.kind == "years"]
-        value = int(m.group(1)) if m.group(1).isdigit() else (found[0] if found else None)
+        value = number_word(m.group(1))
         if value:
             out.setdefault(m.group(2), (int(value), m.group(), m.start()))
     return out

@@ -186,15 +186,15 @@ def _clause_start(text: str, pos: int) -> int:
     return max([0, *(m.end() for m in _CLAUSE_END.finditer(text, 0, pos))])
 
 
-def _bindable(text: str, cues: dict) -> tuple[list[Quantity], dict[tuple[int, int], Measure], list[Reading]]:
+def _bindable(text: str, cues: dict, counts: dict) -> tuple[list[Quantity], dict[tuple[int, int], Measure],
+                                                           list[Reading]]:
     """The turn's figures for the cue table, their measures by span, and the figures bound by
     dimension alone (prices per m², per-floor areas without a count)."""
     measures = read_measures(text)
-    counts = counted_units(text)
     quantities, by_span, readings = [], {}, []
     for m in measures:
         if m.dimension == "price":
-            readings.append(price_reading(m, text))
+            readings.append(price_reading(m))
             continue
         q = m.quantity
         if m.dimension == "area" and m.per_count:
@@ -224,8 +224,9 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
     """
     asked = {i.name for i in inputs}
     asked |= roles_for(asked)
-    quantities, measures, readings = _bindable(text, cues)
-    cued, bare = _cued(text, quantities, measures, asked, cues, {i.type for i in inputs})
+    counts = counted_units(text)
+    quantities, measures, readings = _bindable(text, cues, counts)
+    cued, bare = _cued(text, quantities, measures, asked, cues, {i.type for i in inputs}, counts)
     taken = {fact for fact, *_ in cued}
     out = [_reading_candidate(r, cues, text) for r in readings]
     for fact, q, before, after, frames in cued + bare:
@@ -237,10 +238,10 @@ def quantity_candidates(text: str, inputs: list, cues: dict) -> list[Candidate]:
     return [c for c in out if c is not None]
 
 
-def _cued(text: str, quantities: list, measures: dict, asked: set, cues: dict, kinds: set) -> tuple[list, list]:
+def _cued(text: str, quantities: list, measures: dict, asked: set, cues: dict, kinds: set,
+          counts: dict) -> tuple[list, list]:
     """The figures a head noun ties to a fact (cued) and the others (bare), with their frames."""
     kinds = kinds | {s["kind"] for s in cues["quantities"].values()}
-    counts = counted_units(text)
     cued, bare, facts = [], [], {}
     for n, q in enumerate(quantities):
         if q.kind not in kinds:

@@ -29,7 +29,7 @@ class Lexicon:
         years_total: "三年一共…": a figure covering several years (group ``n``).
         kuai: "块" as yuan right after a number.
         frequency, per_event: "每半年付一次…每次X": X is per the frequency's period.
-        roles: role name -> its spec (dimension, label, compiled heads).
+        roles: role name -> its spec (dimension, label, head patterns).
         derivations: the derivation specs, in order.
         priors: the plausibility priors.
         price_period: month / year ranges of a per-m² price with no period.
@@ -73,7 +73,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     per = re.compile(f"(?:{marker})(?P<unit>{units})")
     roles = {}
     for name, spec in data["roles"].items():
-        roles[name] = {**spec, "heads": [re.compile(h) for h in spec["heads"]], "head_patterns": tuple(spec["heads"])}
+        roles[name] = {**spec, "heads": tuple(spec["heads"])}
     return Lexicon(
         per=per,
         denominators=denominators,

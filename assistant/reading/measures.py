@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.quantities import Quantity, extract_quantities, fold_width
+from assistant.quantities import Quantity, extract_quantities, fold_width, number_word
 from assistant.reading.lexicon import Lexicon, load_lexicon
 
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
@@ -120,16 +120,8 @@ def _periods(lex: Lexicon, stretch: str) -> tuple[float | None, list[str]]:
 
 
 def _years_total(lex: Lexicon, stretch: str) -> int | None:
-    from assistant.quantities import extract_quantities as read
-
     m = lex.years_total.search(stretch)
-    if not m:
-        return None
-    n = m["n"]
-    if n.isdigit():
-        return int(n)
-    read_n = [q.value for q in read(n + "年") if q.kind == "years"]
-    return int(read_n[0]) if read_n else None
+    return number_word(m["n"]) if m else None
 
 
 def _money_retyped(text: str, q: Quantity, lex: Lexicon) -> Quantity:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import yaml
 
-from assistant.quantities import extract_quantities
+from assistant.quantities import extract_quantities, number_word
 from assistant.reading.lexicon import LEXICON_PATH
 
 _CLAUSE = re.compile(r"[^，。；！？,;!?]+")
@@ -28,12 +28,9 @@ def _grammar() -> dict:
 
 
 def _years(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
     if word in ("几", "多"):
         return 3  # "几年前", "好几年": more than a year or two
-    found = [q.value for q in extract_quantities(word + "年") if q.kind == "years"]
-    return int(found[0]) if found else None
+    return number_word(word)
 
 
 def _age(clause: str, act: re.Match, g: dict, year: int) -> int | None:
