@@ -35,17 +35,16 @@ def all_inputs(rules) -> list:
     return list(seen.values())
 
 
-def several_items(asst, session: Session, text: str) -> list:
-    """Items this one turn gives figures for ("利息五十万，担保费二十万，分别能补多少"), when there are two or more."""
+def several_items(asst, text: str) -> list:
+    """Items this one turn gives figures for ("利息五十万，担保费二十万，分别能补多少"), when there are two or more.
+
+    The caller keeps the turn's facts (``asst.read_freely(text).facts``) when it answers with them."""
     update = asst.read_freely(text)
     figures = {k: v for k, v in update.facts.items() if not isinstance(v, bool | str)}
     if len(figures) < 2 or update.errors or update.conflicts:
         return []
     computed = [r for r in asst.rules.match(update.facts) if r.amount_yuan is not None]
-    if len(computed) < 2:
-        return []
-    session.facts.update(update.facts)
-    return computed
+    return computed if len(computed) >= 2 else []
 
 
 def answer_several(results, extra: list[str]) -> Reply:

@@ -47,9 +47,9 @@ from typing import Any
 from evals import metrics as m
 from evals.schema import Case
 
-# Acts of assistant.reading.understanding.act_of (and out_of_scope), as the replies spell them.
+# Acts of assistant.dispatch as the replies' readings spell them (assistant.core.READ_ACTS).
 READER_ACTS = ("amount", "eligibility", "rule", "article", "scope", "stacking", "dates", "preamble",
-               "topic", "correction", "several", "statement", "smalltalk", "out_of_scope", "question")
+               "topic", "correction", "several", "overview", "smalltalk", "out_of_scope", "question")
 TOPIC_CLAUSES = {0: "preamble", 18: "scope", 19: "stacking", 20: "dates"}
 NOT_READER_ACTS = ("clarify", "other")
 NO_READING = "none"

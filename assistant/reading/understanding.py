@@ -2,8 +2,9 @@
 
 ``understand(text, assistant)`` is made once per turn, after normalising; every reply carries it
 (``ask --json`` ``understood``), so a wrong answer shows what the turn was read to say:
-- ``act``: what the turn asks for (amount, eligibility, rule, article, scope, stacking, dates,
-  preamble, topic, correction, several, statement, smalltalk, out_of_scope, question);
+- ``act``: what the turn asks for, as ``assistant.dispatch.decide`` decided it (amount,
+  eligibility, rule, correction, article, scope, stacking, dates, preamble, topic, several,
+  overview, smalltalk, out_of_scope, question);
 - ``quantities``: each figure with its dimension ("money/area/time"), value and frame (statement,
   claim about the policy, supposition, past, award received, threshold, tier asked about, negated);
 - ``items``: the rule items named, best first; ``facts``: what the figures and phrases bind to;
@@ -15,14 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant import router
-from assistant.articles import role_article
 from assistant.quantities import fold_width
 from assistant.reading.cue_binding import claim_frame, clause_of, tier_frame
 from assistant.reading.measures import Measure, read_measures
 
-ROLE_ACTS = ("scope", "stacking", "dates")  # articles found by role (assistant.articles)
-HEARSAY = ("听说", "据说", "有人说", "不是说", "网上说", "朋友说", "领导说", "有人告诉")
 _NEGATED = ("不是", "没有", "没", "未", "并非", "不到", "不足")
 
 
@@ -81,44 +78,15 @@ def frame_of(text: str, measure: Measure, cues: dict) -> str:
     return "statement"
 
 
-def act_of(text: str, article: int | None, topic: int | None, items: list[str], claimed: bool = False,
-           topic_roles: dict[int, str] | None = None) -> str:
-    """What the turn asks for, from its words (one decision, in order of precedence).
-
-    ``claimed``: the turn states a figure of the policy ("听说补贴是1亿") rather than its own;
-    ``topic_roles``: article number -> role ("scope", "stacking", "dates").
-    """
-    topic_roles = topic_roles or {}
-    if router.closing_words(text) or router.is_smalltalk(text):
-        return "smalltalk"
-    if article is not None:
-        return "article"
-    if topic is not None and (router.strong_topic(text) or not items):
-        role = "preamble" if topic == 0 else topic_roles.get(topic)
-        if role:
-            return role
-    if len(items) >= 2 and router.contains_any(text, router.SEVERAL_WORDS):
-        return "several"
-    if router.contains_any(text, HEARSAY) or (claimed and router.asserts(text)):
-        return "correction"
-    if router.asks_rule(text) and not router.asks_how_much(text):
-        return "rule"
-    if router.contains_any(text, router.ELIGIBILITY_SIGNALS):
-        return "eligibility"
-    if router.asks_amount(text) or router.wants_total(text):
-        return "amount"
-    if topic is not None:
-        return "topic"
-    return "question" if router.looks_like_question(text) else "statement"
-
-
-def understand(text: str, assistant: Any, article: int | None = None) -> Understanding:
-    """Read ``text`` once: act, figures with dimension and frame, items, facts, conditions.
+def understand(text: str, assistant: Any, act: str, article: int | None = None,
+               topic: int | None = None) -> Understanding:
+    """Read ``text`` once: figures with dimension and frame, items, facts, conditions.
 
     Args:
-        text: the normalised turn.
+        text: the prepared turn (``assistant.turn.Turn.text``).
         assistant: the ``Assistant`` (its item scoring, free reading and cue table).
-        article: the article the turn names, when one is named.
+        act: what the turn asks for, as ``assistant.dispatch.decide`` decided it.
+        article: the article the turn names by number; ``topic``: the one it names by topic.
     """
     from assistant.facts import load_cues
 
@@ -126,18 +94,12 @@ def understand(text: str, assistant: Any, article: int | None = None) -> Underst
     cues = load_cues()
     free = assistant.read_freely(text)
     items = [item for score, item in assistant._score_items(text, assistant.items) if score >= 1][:4]
-    topic = router.topic_article(text)[0]
     quantities = []
     for m in read_measures(folded):
         if m.quantity.kind in ("article", "ordinal"):
             continue
         quantities.append({**m.to_dict(), "frame": frame_of(folded, m, cues)})
-    roles = {role_article(assistant.policy, r): r for r in ROLE_ACTS}
-    claimed = any(q["frame"] == "claim" for q in quantities)
-    u = Understanding(act_of(text, article, topic, items, claimed, roles), items=items, quantities=quantities,
-                      article=article, topic=topic)
+    u = Understanding(act, items=items, quantities=quantities, article=article, topic=topic)
     u.bind(free.facts)
     u.places = [{"fact": p.fact, "inside": p.inside, "raw": p.raw} for p in free.places]
-    if u.act == "statement" and not free.facts and router.looks_out_of_scope(text):
-        u.act = "out_of_scope"
     return u

@@ -138,7 +138,7 @@ def test_guard_replaces_an_answer_with_an_invented_number(asst):
     quote = "对企业从银行获得经营贷款的，按不超过实际支出利息的30%，给予每年最高200万元资助，单家企业贴息期限不超过3年。"
     for invented in ("每年最高200年。", "最高可达10万元。", "贴息比例为40%。"):
         reply = Reply(answer=invented, route="lookup", citations=[CitationOut(15, "支持企业融资发展", quote)])
-        guarded = asst._guarded(session, reply)
+        guarded = asst.guarded(session, reply)
         assert guarded.guard_events, invented
         assert invented not in guarded.answer and quote in guarded.answer
 
