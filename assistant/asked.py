@@ -11,9 +11,12 @@ import re
 
 from assistant import router
 from assistant.articles import role_article
+from assistant.data_loader import load_yaml
 from assistant.scope import ASKS_WHETHER, answer_scope, scope_verdict
 from assistant.session import Reply, Session
 
+_COVERAGE = load_yaml("routing.yaml")["scope"]
+_COVERAGE_OBJECT = re.compile(_COVERAGE["coverage_object"])
 _QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|多少年|年份|日期|时间|期限|多久|多长|怎么|如何"
                              r"|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")
 
@@ -30,9 +33,19 @@ def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | 
     verdict, named = scope_verdict(asst.policy, text)
     if topic == scope and not named and earlier:
         text = earlier + "；" + text
-    elif topic != scope and not (verdict is False and router.contains_any(text, ASKS_WHETHER)):
+    elif topic != scope and not (verdict is False and router.contains_any(text, ASKS_WHETHER)) \
+            and not asks_coverage(text, named):
         return None
     return answer_scope(asst, text, extra)
+
+
+def asks_coverage(text: str, named: str) -> bool:
+    """The turn names a line of business and asks whether the policy covers it ("我们做建筑装修工程的，
+    能不能算进这个政策的范围", "这个措施覆盖我们么"): a coverage word, the policy (or "our kind") as its
+    object, and a question."""
+    return (bool(named) and router.contains_any(text, _COVERAGE["coverage"])
+            and not router.contains_any(text, _COVERAGE["encouraged"])
+            and bool(_COVERAGE_OBJECT.search(text)) and router.looks_like_question(text))
 
 
 def about_policy(asst, text: str, topic: int) -> bool:

@@ -44,6 +44,8 @@ def _input_act(turn) -> str | None:
 
 
 def _declined_act(turn) -> str | None:
+    if turn.asks_coverage:  # "做游戏美术外包的公司能适用这个措施吗": the scope article answers
+        return None
     return "out_of_scope" if turn.declined or turn.injected_unrelated else None
 
 

@@ -180,7 +180,8 @@ def ask_clause(text: str) -> str:
     return asking[-1].group() if asking else ""
 
 
-_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几")
+# A question word or mark, or an A-not-A question ("包不包括", "算不算", "适不适用").
+_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|([\u4e00-\u9fff])不\1")
 
 
 def looks_like_question(text: str) -> bool:

@@ -1,0 +1,36 @@
+"""Classes of questions told by what they ask, in wordings written for these tests (not eval cases)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _ask(asst, *turns):
+    session = asst.new_session()
+    reply = None
+    for turn in turns:
+        reply = asst.respond(session, turn)
+    return reply
+
+
+@pytest.mark.parametrize(("text", "eligible"), [
+    ("我们是做短视频剪辑外包的公司，这个政策能不能适用到我们", True),
+    ("公司主营SaaS软件订阅，本措施覆盖这类企业吗", True),
+    ("做云服务的，算在这个措施的支持范围里不", True),
+    ("我们开连锁超市的，这个政策包不包括我们这种公司", False),
+    ("做医疗器械生产的，这些措施适用我们吗", False),
+    ("我们做外贸进出口，这个文件覆盖我们吗", False),
+])
+def test_a_line_of_business_asked_against_the_policy_gets_a_verdict(asst, text, eligible):
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.citations[0].clause == 18
+    assert reply.eligible is eligible and reply.understood["act"] == "scope"
+
+
+@pytest.mark.parametrize("text", [
+    "我们做游戏研发的，属于政策鼓励的方向吗",  # what an article encourages, not the scope
+    "做软件的企业，房租补贴能补多少",  # an amount of an item
+])
+def test_not_a_scope_question(asst, text):
+    reply = _ask(asst, text)
+    assert reply.understood["act"] != "scope"
