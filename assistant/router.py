@@ -45,6 +45,8 @@ TOTAL_PATTERN = re.compile(
 TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年\s*(一共|总共|合计|累计|加起来|总计|下来)"
                          r"|^\s*(?:那|那么)?(?:如果是|要是)?\s*(?:连续)?([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年(?:的话)?\s*"
                          r"(?:呢|的呢|是多少|多少|(?:能|可以)?(?:拿|补|领|贴|给)(?:多少|几))")
+# "怎么补", "如何资助", "咋个奖": how the support is given, i.e. the rule.
+HOW_SUPPORTED = re.compile(r"(?:怎么|怎样|如何|咋)(?:个)?(?:补|贴|奖|资助|支持|扶持|给)")
 RULE_WORDS = ("几年", "多久", "多长时间", "每年最多", "最多多少", "最高多少", "上限", "标准是", "补贴标准",
               "比例", "每平米", "每平方米", "几块", "怎么算", "如何计算", "怎么计算", "按什么", "几档", "多少一平",
               "一平多少", "各阶段", "分别奖励", "分别给", "ratio", "percent", "rate", "每一档", "每档",
@@ -226,7 +228,7 @@ def total_years(text: str) -> int | None:
 
 def asks_rule(text: str) -> bool:
     """A question about the rule itself (its rate, cap, duration, method), not about one's own amount."""
-    return contains_any(text, RULE_WORDS)
+    return contains_any(text, RULE_WORDS) or bool(HOW_SUPPORTED.search(text))
 
 
 def asserts(text: str) -> bool:

@@ -34,3 +34,13 @@ def test_a_line_of_business_asked_against_the_policy_gets_a_verdict(asst, text, 
 def test_not_a_scope_question(asst, text):
     reply = _ask(asst, text)
     assert reply.understood["act"] != "scope"
+
+
+@pytest.mark.parametrize("text", [
+    "数据集采购费用如何补",
+    "办展会的话，区里咋个资助法",
+    "企业引进核心团队怎样奖励",
+])
+def test_how_a_support_is_given_is_its_rule(asst, text):
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.understood["act"] in ("rule", "correction")
