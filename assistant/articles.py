@@ -7,6 +7,7 @@ policy of the same shape with other numbers works as it is.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from assistant.data_loader import load_yaml
@@ -27,3 +28,16 @@ def _numbers(titles: tuple[tuple[int, str], ...]) -> dict[str, int]:
 def role_article(policy, role: str) -> int | None:
     """The number of the article that plays ``role`` ("scope", "stacking", "dates"), or None."""
     return _numbers(tuple(sorted((n, a.title) for n, a in policy.articles.items()))).get(role)
+
+
+_DEFINES = re.compile(r"以下简称[“\"「]([^”\"」]{2,20})[”\"」]")
+
+
+def defined_terms(policy) -> dict[str, int]:
+    """Terms the policy defines ("（以下简称“软件信息产业”）") -> the article (0: preamble) defining them."""
+    return _defined(tuple((a.number, a.text) for a in [policy.preamble, *policy.articles.values()]))
+
+
+@lru_cache(maxsize=4)
+def _defined(texts: tuple[tuple[int, str], ...]) -> dict[str, int]:
+    return {m.group(1): number for number, text in texts for m in _DEFINES.finditer(text)}

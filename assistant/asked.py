@@ -16,8 +16,10 @@ from assistant.scope import ASKS_WHETHER, answer_scope, scope_verdict
 from assistant.session import Reply, Session
 
 _COVERAGE = load_yaml("routing.yaml")["scope"]
+_YES_NO_WHO = re.compile("(?:是不是|是否|是)(?:在|由|归)?(?:" + "|".join(map(re.escape, router.OTHER_AUTHORITIES))
+                         + r")[\u4e00-\u9fff]{0,6}?(?:局|委|厅|部)?(?=[吗？?。！!]|$)")
 _COVERAGE_OBJECT = re.compile(_COVERAGE["coverage_object"])
-_QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|多少年|年份|日期|时间|期限|多久|多长|怎么|如何"
+_QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|几月|几号|几日|哪月|多少年|年份|月份|日期|时间|期限|多久|多长|怎么|如何"
                              r"|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")
 
 
@@ -54,6 +56,8 @@ def about_policy(asst, text: str, topic: int) -> bool:
     rest = text
     for word in sorted(router.TOPICS.get(topic, ()), key=len, reverse=True):
         rest = rest.replace(word, "")
+    if _YES_NO_WHO.search(rest):  # "解释权是不是在深圳市工信局？": the office named is the answer asked about
+        rest = _YES_NO_WHO.sub("", rest)
     content = _QUESTION_WORDS.sub("", rest)
     if router.looks_out_of_scope(rest):
         return False  # "员工工伤认定找哪个部门"

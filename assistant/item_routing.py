@@ -10,6 +10,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from assistant import router
+from assistant.articles import defined_terms
 from assistant.facts import extract_facts, load_cues, merge_facts
 from assistant.quantities import extract_quantities
 from assistant.reading.lexicon import derived_inputs, roles_for
@@ -224,6 +225,9 @@ class ItemRouting:
         is about 小升规, not about stacking).
         """
         topic, strength = router.topic_article(text)
+        defined = self._defined_term(text)
+        if defined is not None:  # "“软件信息产业”具体指什么": the article that defines the term
+            return defined
         scored = router.score_items(text, self.items)
         if not router.strong_topic(text) and scored and scored[0][0] >= strength + 1:
             topic = None
@@ -231,6 +235,13 @@ class ItemRouting:
             titles = {n: a.title for n, a in self.policy.articles.items()}
             topic = router.title_article(text, titles)
         return topic
+
+    def _defined_term(self, text: str) -> int | None:
+        """The article defining a term the turn asks the meaning of, if any (longest term first)."""
+        if not router.contains_any(text, router.MEANING_WORDS):
+            return None
+        terms = defined_terms(self.policy)
+        return next((terms[t] for t in sorted(terms, key=len, reverse=True) if t in text), None)
 
 
 @lru_cache(maxsize=1)

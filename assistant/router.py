@@ -29,6 +29,10 @@ OTHER_PLACES = tuple(_VOCAB["other_places"])
 OTHER_AUTHORITIES = tuple(_VOCAB["other_authorities"])
 SOURCE_SIGNALS = tuple(_VOCAB["source_signals"])
 TOPICS: dict = _VOCAB["topics"]
+TOPIC_PATTERNS = {int(k): [re.compile(p) for p in v] for k, v in _VOCAB["topic_patterns"].items()}
+MEANING_WORDS = tuple(_VOCAB["meaning_words"])
+PATTERN_STRENGTH = 4  # a topic told by its grammar counts as a topic word of four characters
+STRONG_TOPIC_PATTERNS = [re.compile(p) for p in _VOCAB["strong_topic_patterns"]]
 COMMON_BIGRAMS = frozenset(_VOCAB["common_bigrams"])
 OVERVIEW_SIGNALS = tuple(_VOCAB["overview_signals"])
 STRONG_TOPIC_WORDS = tuple(_VOCAB["strong_topic_words"])
@@ -162,6 +166,9 @@ def topic_article(text: str) -> tuple[int | None, int]:
         for word in words:
             if word in text and len(word) > best_len:
                 best, best_len = int(article), len(word)
+    for article, patterns in TOPIC_PATTERNS.items():
+        if PATTERN_STRENGTH > best_len and any(p.search(text) for p in patterns):
+            best, best_len = article, PATTERN_STRENGTH
     return best, best_len
 
 
@@ -243,7 +250,7 @@ def asks_how_much(text: str) -> bool:
 
 def strong_topic(text: str) -> bool:
     """Stacking or date wording that outranks item keywords ("…和…能同时拿吗")."""
-    return contains_any(text, STRONG_TOPIC_WORDS)
+    return contains_any(text, STRONG_TOPIC_WORDS) or any(p.search(text) for p in STRONG_TOPIC_PATTERNS)
 
 
 def closing_words(text: str) -> str | None:

@@ -44,3 +44,26 @@ def test_not_a_scope_question(asst, text):
 def test_how_a_support_is_given_is_its_rule(asst, text):
     reply = _ask(asst, text)
     assert reply.route == "lookup" and reply.understood["act"] in ("rule", "correction")
+
+
+@pytest.mark.parametrize(("text", "clause_role"), [
+    ("制定这个措施的初衷是什么", "preamble"),
+    ("本措施和市里那个软件产业集群行动计划有啥关系", "preamble"),
+    ("“软件信息产业”在文件里是什么意思", "preamble"),
+    ("我们已经拿了市里的算力补贴，区里这个还能同时领吗", "stacking"),
+    ("这边的落户奖和别的政策里的落户奖可以一起拿不", "stacking"),
+    ("这个措施几月几号开始生效", "dates"),
+    ("负责解释的是不是市工信局？", "dates"),
+])
+def test_questions_about_the_document_itself_go_to_the_article_of_that_role(asst, text, clause_role):
+    from assistant.articles import role_article
+
+    expected = 0 if clause_role == "preamble" else role_article(asst.policy, clause_role)
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.citations[0].clause == expected
+
+
+def test_a_term_the_policy_defines_is_found_in_its_text(asst):
+    from assistant.articles import defined_terms
+
+    assert defined_terms(asst.policy) == {"软件信息产业": 0}
