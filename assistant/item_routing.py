@@ -35,6 +35,8 @@ class ItemRouting:
         another place's policy: it is masked before the check.
         """
         text = _without_places(text, self.read_freely(text).places)
+        if router.asks_dishonest(text) or router.asks_other_party(text):
+            return True
         if not router.looks_out_of_scope(text) or router.strong_topic(text):
             return False
         if session.item and _figures(self._facts_for(text, session.item)):  # "我看错合同了，是1100平"

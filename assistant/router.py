@@ -263,8 +263,25 @@ def closing_words(text: str) -> str | None:
     return "thanks" if contains_any(stripped, THANKS) else None
 
 
+OTHER_PARTY = [re.compile(p) for p in _VOCAB["other_party_patterns"]]
+DISHONEST = re.compile(_VOCAB["dishonest"])
+_CLASSIFIER = re.compile(r"(?<=[买卖租购])[一两]?[个套辆间台部处]")  # "买套房" is "买房"
+
+
+def asks_other_party(text: str) -> bool:
+    """A provider to choose, or another party's procedure, materials or approval time, asked without
+    any support of the policy ("辅导券商选哪家比较好")."""
+    return any(p.search(text) for p in OTHER_PARTY) and not asks_about_support(text)
+
+
+def asks_dishonest(text: str) -> bool:
+    """A request to deceive ("帮我编一份假的营收证明")."""
+    return bool(DISHONEST.search(text))
+
+
 def looks_out_of_scope(text: str) -> bool:
     """Topics this policy never covers, or another place's or authority's policy."""
+    text = _CLASSIFIER.sub("", text)
     if contains_any(text, OTHER_PLACES) and "光明" not in text:
         return True
     if contains_any(text, OTHER_AUTHORITIES):
