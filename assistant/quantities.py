@@ -17,7 +17,7 @@ Kinds:
     ordinal            any other "第N" ("第3年")
     number             a bare number without unit ("800", "八百")
 
-Colloquial amounts: "3个亿" / "两个亿" are 亿; "2万5千平方米" and "2万5平米" are 25000 ("3万5" is
+Colloquial amounts: "3个亿" / "两个亿" are 亿, "50个w" 万; "2万5千平方米" and "2万5平米" are 25000 ("3万5" is
 35000, the digit after 万/亿 standing for the next unit down unless a count or year unit follows);
 "30w" / "350W" are 万 and "5k元" 千 (internet shorthand, right after a digit and before no other
 letter: "web", "wifi" stay words); "八百多平", "100多万", "一个多亿" give the round number (800,
@@ -67,7 +67,7 @@ _NUMBER = re.compile(
     rf"|(?P<cn>{_CN_NUM}))"
     # Colloquial tails: "2万5千" / "2万5" (the next unit down), "3个亿", "一个多亿", "八百多", "100多万".
     r"(?:(?<=[万亿])(?P<sub>[1-9])(?:(?P<submult>千万|千)|(?![0-9.年个月日号家项次件名位款套%]))"
-    r"|个(?P<gapprox>多)?(?P<gmult>亿)"
+    r"|个(?P<gapprox>多)?(?P<gmult>亿|[wW](?![A-Za-z]))"
     r"|(?P<approx>多)(?!少)(?P<amult>千万|百万|十万|亿|万|千|百|[wWkK](?![A-Za-z]))?)?")
 _M2 = r"(?:平方米|平米|㎡|m²|m2|平)"
 _UNIT = re.compile(
@@ -224,7 +224,7 @@ def _number_value(m: re.Match) -> tuple[Decimal, str] | None:
         mult = next((b for b in ("万亿", "亿", "万") if run.endswith(b)), "")
     if m["sub"] and (step := m["submult"] or _NEXT_DOWN.get(mult)):
         value += int(m["sub"]) * _MULTIPLIERS[step]  # "2万5千", "2万5" → 25000; "1亿5" → 1.5亿
-    tail = m["gmult"] or _LATIN.get(m["amult"] or "", m["amult"])
+    tail = _LATIN.get(m["gmult"] or "", m["gmult"]) or _LATIN.get(m["amult"] or "", m["amult"])
     if tail:
         value, mult = value * _MULTIPLIERS[tail], tail  # "3个亿", "100多万"
     return (-value if m["neg"] else value), mult
