@@ -26,8 +26,9 @@ from assistant.render import (  # noqa: F401
     render_text,
     section,
 )
-from assistant.session import CitationOut, Parts
+from assistant.session import CitationOut, Parts, Reply
 from rules.calc import COMPUTED, USER
+from rules.model import Step
 
 REPLIES = load_yaml("replies.yaml")
 OPEN_VALUES: dict[str, str] = load_yaml("open_values.yaml")
@@ -73,7 +74,7 @@ KEY_STEP_MARKS = ("=", "×", "超过", "不足", "未达到", "不满足", "＜"
 _BRANCH = re.compile(r"^(若[^，,：:]+)[，,].*[：:]$")  # "若为其他产业园，按以下标准计算：" heads an alternative
 
 
-def deciding_step(result):
+def deciding_step(result) -> Step | None:
     """The trace step that set the amount (or, without one, the bound): the last computation that
     reaches it (a cap or the actual cost applied, the tier reached, a sum), else the policy's
     parameter that is the amount. None when the result has neither, or is not eligible."""
@@ -189,7 +190,7 @@ def fallback_parts(citations: Sequence[CitationOut]) -> Parts:
     return Parts(layout="quotes", quotes=list(citations)) if citations else out_of_scope_parts()
 
 
-def add_related(reply, related: Sequence[CitationOut]) -> None:
+def add_related(reply: Reply, related: Sequence[CitationOut]) -> None:
     """Cite ``related`` articles after a rules reply's main one, and quote them under 另见."""
     reply.citations[1:1] = related
     if reply.parts is None:

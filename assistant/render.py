@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from assistant.session import CitationOut, Parts
+from assistant.session import CitationOut, Parts, Reply
 
 STEPS_TITLE = "计算过程："
 QUOTES_TITLE = "依据："
@@ -94,7 +94,7 @@ def render_text(parts: Parts) -> str:
                         section(QUOTES_TITLE, quotes), related])
 
 
-def reply_text(reply) -> str:
-    """The text of a reply (``assistant.session.Reply``) for a text surface: rendered from its
-    parts; a reply without parts (its text was set directly) is its ``answer``."""
+def reply_text(reply: Reply) -> str:
+    """The text of a reply for a text surface: rendered from its parts; a reply without parts (its
+    text was set directly) is its ``answer``."""
     return render_text(reply.parts) if reply.parts is not None else reply.answer
