@@ -10,7 +10,8 @@ server, on the same port, serves the OpenAI-compatible API under ``/v1``
 
 This module only wires objects together: ``build_assistant`` builds the
 policy, retriever and rule engine; ``build_app`` lays the tabs out over that
-one ``Assistant``; ``assistant.ui_format`` turns replies into HTML;
+one ``Assistant``; ``ui/`` (``ui.format``, ``ui.calculator``) turns replies,
+articles and calculator results into HTML;
 ``api.server`` puts the API and the app on one FastAPI server.
 
 API (``gradio_client``)::
@@ -29,10 +30,10 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from assistant import ui_calculator as calc_fmt
-from assistant import ui_format as fmt
 from assistant.compose import REPLIES
 from assistant.settings import RESPONSIBLE_OFFICE, Settings
+from ui import calculator as calc_fmt
+from ui import format as fmt
 
 log = logging.getLogger("app")
 

@@ -1,8 +1,10 @@
 """Request models and the OpenAI JSON shapes of the API.
 
 A completion carries the answer where every OpenAI client reads it
-(``choices[0].message.content``) and, beside it, the whole ``ask --json``
-object as ``result`` and the audit log's ``turn_id`` (for ``/v1/feedback``).
+(``choices[0].message.content``, the text ``assistant.render`` writes from the
+reply's parts) and, beside it, the whole ``ask --json`` object as ``result``
+(with those parts as ``result.parts``) and the audit log's ``turn_id`` (for
+``/v1/feedback``).
 A stream sends the same answer as ``chat.completion.chunk`` events, then one
 last chunk with ``finish_reason`` "stop", ``turn_id`` and ``result``, then
 ``data: [DONE]``.
@@ -15,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from assistant.render import reply_text
 
 MODEL_ID = "guangming-policy"
 OWNER = "guangming-district"
@@ -128,7 +132,7 @@ def completion(reply: Any, created: int) -> dict[str, Any]:
         "object": "chat.completion",
         "created": created,
         "model": MODEL_ID,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.answer},
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply_text(reply)},
                      "logprobs": None, "finish_reason": "stop"}],
         "turn_id": reply.turn_id,
         "result": reply.to_dict(),
@@ -144,7 +148,7 @@ def chunks(reply: Any, created: int) -> Iterator[dict[str, Any]]:
                                                 "finish_reason": finish}], **extra}
 
     yield chunk({"role": "assistant", "content": ""})
-    for piece in reply.answer.splitlines(keepends=True):
+    for piece in reply_text(reply).splitlines(keepends=True):
         yield chunk({"content": piece})
     yield chunk({}, "stop", turn_id=reply.turn_id, result=reply.to_dict())
 

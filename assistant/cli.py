@@ -29,6 +29,8 @@ def _assistant():
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer the turns of one conversation, in order."""
+    from assistant.render import reply_text
+
     asst = _assistant()
     session = asst.new_session()
     for turn in args.turns:
@@ -36,7 +38,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(reply.to_dict(), ensure_ascii=False))
         else:
-            print(reply.answer)
+            print(reply_text(reply))
             print()
     return 0
 

@@ -1,43 +1,38 @@
-"""Answer composition: conclusion first, then the calculation, caveats and quotes.
+"""Answer composition: the parts of a reply (conclusion, calculation, caveats, quotes).
 
-Every function here writes only numbers it is handed (from the rule result,
-the policy text or the user's words); fixed wording lives in
+The ``*_parts`` functions build ``assistant.session.Parts``; ``assistant.render.render_text``
+writes the text from them. The ``*_answer`` functions are that text, for callers that still
+build a reply from a string. Every function here writes only numbers it is handed (from the rule
+result, the policy text or the user's words); fixed wording lives in
 ``assistant/data/replies.yaml`` and contains no numbers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from assistant.data_loader import load_yaml
 from assistant.quantities import format_yuan
-from assistant.session import CitationOut
+
+# bullet and join_blocks are re-exported: compose.bullet, compose.label, compose.quote_line … keep working
+from assistant.render import (  # noqa: F401
+    SEE_ALSO_TITLE,
+    bullet,
+    join_blocks,
+    label,
+    quote_line,
+    render_text,
+    section,
+)
+from assistant.session import CitationOut, Parts, Reply
+from rules.calc import COMPUTED, USER
+from rules.model import Step
 
 REPLIES = load_yaml("replies.yaml")
 OPEN_VALUES: dict[str, str] = load_yaml("open_values.yaml")
 STACKING_CLAUSE = 19  # 支持原则: stacking, budget limit, application guide
-
-
-def label(clause: int) -> str:
-    """The citation label of an article: 第（十一）条, or 序言 for the preamble."""
-    if clause == 0:
-        return "序言"
-    return f"第（{_cn_number(clause)}）条"
-
-
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else digits[tens]
-    return f"{head}十{digits[ones] if ones else ''}"
-
-
-def quote_line(citation: CitationOut) -> str:
-    """``第（十一）条「加强企业产业用房支持」：“…”``"""
-    title = f"「{citation.title}」" if citation.title else ""
-    return f"{label(citation.clause)}{title}：“{citation.quote}”"
 
 
 def open_value_notes(texts: Iterable[str]) -> list[str]:
@@ -48,23 +43,6 @@ def open_value_notes(texts: Iterable[str]) -> list[str]:
             if marker in text and note not in notes:
                 notes.append(note)
     return notes
-
-
-def bullet(lines: Sequence[str]) -> str:
-    """Lines as a dash list."""
-    return "\n".join(f"- {line}" for line in lines)
-
-
-def section(title: str, lines: Sequence[str]) -> str:
-    """A titled block, or "" when there is nothing to say."""
-    if not lines:
-        return ""
-    return f"{title}\n{bullet(lines)}"
-
-
-def join_blocks(blocks: Iterable[str]) -> str:
-    """Blocks separated by a blank line, empty ones dropped."""
-    return "\n\n".join(block for block in blocks if block)
 
 
 def amount_phrase(result, total: int | None = None) -> str:
@@ -93,14 +71,43 @@ def _years_phrase(result) -> str:
 
 
 KEY_STEP_MARKS = ("=", "×", "超过", "不足", "未达到", "不满足", "＜", "<", "≥", "取")
+_BRANCH = re.compile(r"^(若[^，,：:]+)[，,].*[：:]$")  # "若为其他产业园，按以下标准计算：" heads an alternative
+
+
+def deciding_step(result) -> Step | None:
+    """The trace step that set the amount (or, without one, the bound): the last computation that
+    reaches it (a cap or the actual cost applied, the tier reached, a sum), else the policy's
+    parameter that is the amount. None when the result has neither, or is not eligible."""
+    target = result.amount_yuan if result.amount_yuan is not None else result.bound_yuan
+    if target is None or result.eligible is False:
+        return None
+    reaching = [s for s in result.trace if s.value == target and s.source != USER
+                and not s.text.endswith(f"可获{result.name}：{target}元")]  # the result restated
+    computed = [s for s in reaching if s.source == COMPUTED]
+    return (computed or reaching or [None])[-1]
 
 
 def key_steps(result) -> list[str]:
-    """The trace steps a reader needs: arithmetic, caps and thresholds (the full trace is in ``trace``)."""
+    """The trace steps a reader needs: arithmetic, caps and thresholds, always with the step that
+    decided the amount (the full trace is in ``trace``). The steps of an alternative carry its
+    heading ("若为其他产业园：…"); it ends at the deciding step, which no alternative is."""
     shown_elsewhere = set(result.assumptions) | set(result.unspecified)
-    steps = [s.text for s in result.trace if s.text not in shown_elsewhere]
-    key = [text for text in steps if any(mark in text for mark in KEY_STEP_MARKS)]
-    return key or steps
+    deciding = deciding_step(result)
+    steps: list[tuple[str, bool, bool]] = []  # (text, marked as arithmetic or a limit, deciding)
+    branch = ""
+    for step in result.trace:
+        heading = _BRANCH.match(step.text.strip())
+        if heading:
+            branch = f"{heading.group(1)}："
+            continue
+        if step is deciding:
+            branch = ""
+        if step.text not in shown_elsewhere:
+            marked = any(mark in step.text for mark in KEY_STEP_MARKS)
+            steps.append((branch + step.text, marked, step is deciding))
+    if not any(marked for _, marked, _ in steps):
+        return [text for text, _, _ in steps]
+    return [text for text, marked, decides in steps if marked or decides]
 
 
 def caveats(result) -> list[str]:
@@ -116,66 +123,105 @@ def caveats(result) -> list[str]:
     return lines
 
 
-def rules_answer(result, citations: Sequence[CitationOut], extra: Sequence[str] = (),
-                 total: int | None = None, total_step: str | None = None) -> str:
+# -- the parts of each kind of reply -------------------------------------------------------------
+
+def rules_parts(result, citations: Sequence[CitationOut], extra: Sequence[str] = (),
+                total: int | None = None, total_step: str | None = None) -> Parts:
     """Conclusion, calculation, caveats, then the quoted articles."""
     steps = key_steps(result)
     if total_step:
         steps.append(total_step)
-    return join_blocks([
-        "\n".join([*extra, amount_phrase(result, total)]),
-        section("计算过程：", steps),
-        section("说明：", caveats(result)),
-        section("依据：", [quote_line(c) for c in citations]),
-    ])
+    return Parts(layout="rules", notes=list(extra), conclusion=amount_phrase(result, total), steps=steps,
+                 caveats=caveats(result), quotes=list(citations))
 
 
-def clarify_answer(result, descriptions: Sequence[str], citations: Sequence[CitationOut],
-                   extra: Sequence[str] = ()) -> str:
+def clarify_parts(result, descriptions: Sequence[str], citations: Sequence[CitationOut],
+                  extra: Sequence[str] = ()) -> Parts:
     """Ask for exactly the missing facts, with no amount."""
     ask = "；".join(descriptions)
-    return join_blocks([
-        "\n".join([*extra, f"要测算{result.name}（{label(result.clause)}），还需要您提供：{ask}。"]),
-        section("依据：", [quote_line(c) for c in citations]),
-    ])
+    return Parts(layout="rules", notes=list(extra), quotes=list(citations),
+                 conclusion=f"要测算{result.name}（{label(result.clause)}），还需要您提供：{ask}。")
 
 
-def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
-                  whole_article: bool = False, notes: Sequence[str] = (), asks: Sequence[str] = ()) -> str:
-    """The main article quoted first, related articles after it."""
+def lookup_parts(citations: Sequence[CitationOut], extra: Sequence[str] = (),
+                 whole_article: bool = False, notes: Sequence[str] = (), asks: Sequence[str] = ()) -> Parts:
+    """The main article quoted first, related articles after it; ``notes`` are its caveats."""
     main, rest = citations[0], citations[1:]
     lead = "该问题" if not whole_article else "您查询的条款"
     title = f"「{main.title}」" if main.title else ""
-    head = f"{lead}对应{label(main.clause)}{title}。"
-    notes = [*notes, *open_value_notes(c.quote for c in citations[:1])]
-    related = [quote_line(c) for c in rest]
-    return join_blocks([
-        "\n".join([*extra, head]),
-        quote_line(main),
-        section("注意：", notes),
-        section("相关条款：", related),
-        REPLIES["ask_facts"] + "；".join(asks) + "。" if asks else "",
-    ])
+    return Parts(
+        layout="lookup", notes=list(extra), conclusion=f"{lead}对应{label(main.clause)}{title}。",
+        caveats=[*notes, *open_value_notes(c.quote for c in citations[:1])],
+        closing=REPLIES["ask_facts"] + "；".join(asks) + "。" if asks else "",
+        quotes=[main], related=list(rest),
+    )
+
+
+def plain_parts(text: str, extra: Sequence[str] = ()) -> Parts:
+    """A reply of one sentence (a notice, a question back), after any ``extra`` lines."""
+    return Parts(notes=list(extra), conclusion=text)
+
+
+def out_of_scope_parts(lead: Sequence[str] = ()) -> Parts:
+    """A polite decline that points to the responsible office."""
+    return plain_parts(f"{REPLIES['out_of_scope']}{REPLIES['scope']}{REPLIES['office']}", lead)
+
+
+def smalltalk_parts(extra: Sequence[str] = (), opening: str = "") -> Parts:
+    """Greeting and what the assistant covers, then example questions."""
+    return Parts(notes=list(extra), conclusion=opening + REPLIES["greeting"] + REPLIES["scope"],
+                 closing=REPLIES["examples"])
+
+
+def chapter_parts(heading: str, citations: Sequence[CitationOut], extra: Sequence[str] = ()) -> Parts:
+    """The articles of one chapter, each with its opening words."""
+    return Parts(layout="articles", notes=list(extra), conclusion=f"“{heading}”部分包括以下条款：",
+                 quotes=list(citations))
+
+
+def out_of_range_parts(count: int, extra: Sequence[str] = ()) -> Parts:
+    """No such article: say which numbers exist, in the policy's own labels."""
+    return plain_parts(f"本措施只有{label(1)}至{label(count)}，没有您查询的条款，请核对条款编号。{REPLIES['scope']}",
+                       extra)
+
+
+def fallback_parts(citations: Sequence[CitationOut]) -> Parts:
+    """The number guard's fallback: the cited articles verbatim, or the decline without any."""
+    return Parts(layout="quotes", quotes=list(citations)) if citations else out_of_scope_parts()
+
+
+def add_related(reply: Reply, related: Sequence[CitationOut]) -> None:
+    """Cite ``related`` articles after a rules reply's main one, and quote them under 另见."""
+    reply.citations[1:1] = related
+    if reply.parts is None:
+        reply.answer += "\n\n" + section(SEE_ALSO_TITLE, [quote_line(c) for c in related])
+    else:
+        reply.set_parts(replace(reply.parts, related=[*reply.parts.related, *related]))
+
+
+# -- the same as text (``core.py`` builds its replies from these) ----------------------------------
+
+def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
+                  whole_article: bool = False, notes: Sequence[str] = (), asks: Sequence[str] = ()) -> str:
+    """The text of ``lookup_parts``."""
+    return render_text(lookup_parts(citations, extra, whole_article, notes, asks))
 
 
 def out_of_scope_answer() -> str:
-    """A polite decline that points to the responsible office."""
-    return f"{REPLIES['out_of_scope']}{REPLIES['scope']}{REPLIES['office']}"
+    """The text of ``out_of_scope_parts``."""
+    return render_text(out_of_scope_parts())
 
 
 def smalltalk_answer(extra: Sequence[str] = ()) -> str:
-    """Greeting and what the assistant covers."""
-    return "\n".join([*extra, REPLIES["greeting"] + REPLIES["scope"], REPLIES["examples"]])
+    """The text of ``smalltalk_parts``."""
+    return render_text(smalltalk_parts(extra))
 
 
 def chapter_answer(heading: str, citations: Sequence[CitationOut], extra: Sequence[str] = ()) -> str:
-    """The articles of one chapter, each with its opening words."""
-    return join_blocks([
-        "\n".join([*extra, f"“{heading}”部分包括以下条款："]),
-        bullet([quote_line(c) for c in citations]),
-    ])
+    """The text of ``chapter_parts``."""
+    return render_text(chapter_parts(heading, citations, extra))
 
 
 def out_of_range(count: int) -> str:
-    """No such article: say which numbers exist, in the policy's own labels."""
-    return f"本措施只有{label(1)}至{label(count)}，没有您查询的条款，请核对条款编号。{REPLIES['scope']}"
+    """The text of ``out_of_range_parts``."""
+    return render_text(out_of_range_parts(count))

@@ -103,7 +103,8 @@ class Assistant(ItemRouting):
         return self.llm is not None and reply.route not in ("out_of_scope", "smalltalk")
 
     def _failed_turn(self) -> Reply:
-        return Reply(answer=compose.REPLIES["garbage"] + compose.REPLIES["scope"], route="smalltalk")
+        return Reply.from_parts(compose.plain_parts(compose.REPLIES["garbage"] + compose.REPLIES["scope"]),
+                                route="smalltalk")
 
     def _finish(self, session: Session, text: Any, reply: Reply, start: float, record: bool = True) -> Reply:
         """Latency, the session's last route and the audit record of one answered turn."""
@@ -188,9 +189,10 @@ class Assistant(ItemRouting):
         log.warning("number guard blocked %s", events)
         reply.guard_events.extend(events)
         safe = fallback() if fallback else None
-        if safe is None or not check_answer(safe, allowed).ok:
-            safe = "\n\n".join(compose.quote_line(c) for c in reply.citations) or compose.out_of_scope_answer()
-        reply.answer = safe
+        if safe is not None and check_answer(safe, allowed).ok:
+            reply.replace_text(safe)
+        else:
+            reply.set_parts(compose.fallback_parts(reply.citations))
         return reply
 
     def allowed_numbers(self, session: Session, reply: Reply, trace_numbers=()) -> AllowedNumbers:

@@ -22,33 +22,33 @@ from assistant.session import CitationOut, Reply
 
 
 def empty(turn) -> Reply:
-    return Reply(answer=compose.REPLIES["empty"] + compose.smalltalk_answer(), route="smalltalk")
+    return Reply.from_parts(compose.smalltalk_parts(opening=compose.REPLIES["empty"]), route="smalltalk")
 
 
 def garbage(turn) -> Reply:
     """Binary junk: a clear reply, and nothing read from it into the session."""
-    return Reply(answer=compose.REPLIES["garbage"] + compose.REPLIES["scope"], route="smalltalk")
+    return Reply.from_parts(compose.plain_parts(compose.REPLIES["garbage"] + compose.REPLIES["scope"]),
+                            route="smalltalk")
 
 
 def closing(turn) -> Reply:
-    return Reply(answer=compose.REPLIES[turn.closing], route="smalltalk")
+    return Reply.from_parts(compose.plain_parts(compose.REPLIES[turn.closing]), route="smalltalk")
 
 
 def smalltalk(turn) -> Reply:
     """A greeting, or what the assistant can do."""
     extra = [] if turn.asks_help else turn.extra
-    return turn.asst.guarded(turn.session, Reply(answer=compose.smalltalk_answer(extra), route="smalltalk"))
+    return turn.asst.guarded(turn.session, Reply.from_parts(compose.smalltalk_parts(extra), route="smalltalk"))
 
 
 def out_of_range(turn) -> Reply:
-    answer = "\n".join([*turn.extra, compose.out_of_range(len(turn.asst.policy.articles))])
-    return Reply(answer=answer, route="lookup")
+    return Reply.from_parts(compose.out_of_range_parts(len(turn.asst.policy.articles), turn.extra), route="lookup")
 
 
 def out_of_scope(turn) -> Reply:
     """A polite decline pointing to the office; only the notice of ignored instructions goes before it."""
     lead = [e for e in turn.extra if e == compose.REPLIES["injection"]]
-    return Reply(answer="\n".join([*lead, compose.out_of_scope_answer()]), route="out_of_scope")
+    return Reply.from_parts(compose.out_of_scope_parts(lead), route="out_of_scope")
 
 
 def scope(turn) -> Reply:
@@ -83,8 +83,7 @@ def compute(turn) -> Reply:
     reply = answer_rules_turn(asst, turn.session, turn.text, turn.item, turn.extra)
     related = [item_citation(asst, other) for other in asst._tied_items(turn.text, turn.item)]
     if related and reply.route == "rules":
-        reply.citations[1:1] = related
-        reply.answer += "\n\n" + compose.section("另见：", [compose.quote_line(c) for c in related])
+        compose.add_related(reply, related)
     return asst.guarded(turn.session, reply)
 
 
@@ -115,13 +114,13 @@ def rule(turn) -> Reply:
 
 def chapter(turn) -> Reply:
     citations = chapter_openings(turn.asst, turn.chapter)
-    answer = compose.chapter_answer(turn.chapter.heading, citations, turn.extra)
-    return turn.asst.guarded(turn.session, Reply(answer=answer, route="lookup", citations=citations))
+    parts = compose.chapter_parts(turn.chapter.heading, citations, turn.extra)
+    return turn.asst.guarded(turn.session, Reply.from_parts(parts, route="lookup", citations=citations))
 
 
 def which_item(turn) -> Reply:
-    return Reply(answer="\n".join([*turn.extra, compose.REPLIES["which_item"]]), route="clarify",
-                 missing=["item"])
+    return Reply.from_parts(compose.plain_parts(compose.REPLIES["which_item"], turn.extra), route="clarify",
+                            missing=["item"])
 
 
 def question(turn) -> Reply:
@@ -139,11 +138,11 @@ def lookup(turn, citations: list[CitationOut], whole: bool = False, item: str | 
             and not has_money(citations[0].quote):
         notes.append(compose.REPLIES["no_amount"])
     asks = fact_questions(asst, item) if item and not whole else []
-    answer = compose.lookup_answer(citations, extra, whole_article=whole, notes=notes, asks=asks)
+    parts = compose.lookup_parts(citations, extra, whole_article=whole, notes=notes, asks=asks)
     session.item = item
     if item:  # "配套资助怎么规定？我们获得资助950万": the figures stated count for the next turn
         asst._remember(session, text, item)
-    return asst.guarded(session, Reply(answer=answer, route="lookup", citations=citations))
+    return asst.guarded(session, Reply.from_parts(parts, route="lookup", citations=citations))
 
 
 def fact_questions(asst, item: str) -> list[str]:

@@ -32,7 +32,7 @@ from assistant.facts import extract_facts
 from assistant.guard import AllowedNumbers, check_answer
 from assistant.prompts import fill, load_prompts
 from assistant.quantities import extract_quantities, format_yuan
-from assistant.session import MAX_CITATIONS, CitationOut, Reply, Session
+from assistant.session import MAX_CITATIONS, CitationOut, Parts, Reply, Session
 
 log = logging.getLogger("assistant.llm")
 
@@ -251,7 +251,8 @@ class LLMLayer:
         out = _from_results(reply, turn.results)
         _check_citations(text, out, turn.context)
         _check_quotes(asst, session, text, out, reply.answer)
-        out.answer = _with_quotes(text, out.citations[:MAX_CITATIONS])
+        same = out.trace == reply.trace  # the engine's calculation still stands beside the text
+        out.set_parts(_prose(text, out.citations[:MAX_CITATIONS], reply.steps if same else []))
         numbers = [n for r in turn.results for n in _result_numbers(r)]
         verdict = check_answer(out.answer, _allowed(asst, session, out, numbers))
         if not verdict.ok:
@@ -367,11 +368,11 @@ def _money(text: str) -> set[int]:
     return {q.value for q in extract_quantities(text) if q.kind == "money"}
 
 
-def _with_quotes(text: str, citations: list[CitationOut]) -> str:
-    """The answer with the verbatim quote of every citation it left out."""
+def _prose(text: str, citations: list[CitationOut], steps: list[str]) -> Parts:
+    """The model's text as the conclusion, with the verbatim quote of every citation it left out."""
     body = _squash(text)
     missing = [c for c in citations if _squash(c.quote) not in body]
-    return compose.join_blocks([text, compose.section("依据：", [compose.quote_line(c) for c in missing])])
+    return Parts(layout="prose", conclusion=text, quotes=missing, steps=steps)
 
 
 def _fallback(reply: Reply, turn: _Turn, reason: str, exc: BaseException | None = None) -> Reply:

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from assistant import compose, router
 from assistant.quantities import format_yuan
-from assistant.session import CitationOut, Reply, Session
+from assistant.session import CitationOut, Parts, Reply, Session
 
 NAMED_SCORE = 2  # a listed item may be named by two characters of keyword ("展会", "房租")
 _JOIN = re.compile(r"和|与|及|、|以及|跟|加上|还有")
@@ -80,10 +80,7 @@ def answer_named(asst, session: Session, text: str, items: list[str], extra: lis
             amounts.append(result.amount_yuan)
         else:
             lines.append(f"{compose.label(result.clause)}「{result.title}」{result.name}：“{result.citation.quote}”")
-    answer = compose.join_blocks([
-        "\n".join([*extra, "您问到的各项，按提问的顺序："]),
-        compose.bullet(lines),
-        compose.section("说明：", [compose.REPLIES["budget_caveat"], compose.REPLIES["draft_caveat"]]),
-    ])
+    parts = Parts(layout="list", notes=list(extra), conclusion="您问到的各项，按提问的顺序：", listing=lines,
+                  caveats=[compose.REPLIES["budget_caveat"], compose.REPLIES["draft_caveat"]])
     route = "rules" if amounts else "lookup"
-    return Reply(answer=answer, route=route, citations=citations, trace=trace)
+    return Reply.from_parts(parts, route=route, citations=citations, trace=trace)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from assistant import compose
 from assistant.quantities import format_yuan
-from assistant.session import CitationOut, Reply, Session
+from assistant.session import CitationOut, Parts, Reply, Session
 
 SCOPE_CLAUSE = 18
 
@@ -51,15 +51,13 @@ def answer_several(results, extra: list[str]) -> Reply:
     """One line per item, each with its amount or bound, then the caveats."""
     lines = [f"{compose.label(r.clause)} {r.name}：{_amount(r)}" for r in results]
     notes = sorted({note for r in results for note in getattr(r, "notes", [])})
-    answer = compose.join_blocks([
-        "\n".join([*extra, "按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）："]),
-        compose.bullet(lines),
-        compose.section("说明：", [*notes, compose.REPLIES["budget_caveat"], compose.REPLIES["draft_caveat"]]),
-        compose.REPLIES["ask_item"],
-    ])
+    parts = Parts(layout="list", notes=list(extra), listing=lines,
+                  conclusion="按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）：",
+                  caveats=[*notes, compose.REPLIES["budget_caveat"], compose.REPLIES["draft_caveat"]],
+                  closing=compose.REPLIES["ask_item"])
     citations = [CitationOut(r.citation.clause, r.citation.title, r.citation.quote) for r in results]
     trace = [step.text for r in results for step in r.trace]
-    return Reply(answer=answer, route="rules", citations=citations, trace=trace)
+    return Reply.from_parts(parts, route="rules", citations=citations, trace=trace)
 
 
 def _amount(result) -> str:
@@ -78,13 +76,9 @@ def _catalogue(asst, extra: list[str]) -> Reply:
         blocks.append(f"{chapter.title}：{titles}")
     scope = asst.policy.article(SCOPE_CLAUSE)
     citation = CitationOut(SCOPE_CLAUSE, scope.title, scope.sentences[0].text if scope.sentences else scope.text)
-    answer = compose.join_blocks([
-        "\n".join([*extra, "本措施的主要支持如下（按章节）："]),
-        compose.bullet(blocks),
-        compose.REPLIES["ask_profile"],
-        compose.quote_line(citation),
-    ])
-    return Reply(answer=answer, route="lookup", citations=[citation])
+    parts = Parts(layout="list", notes=list(extra), conclusion="本措施的主要支持如下（按章节）：", listing=blocks,
+                  closing=compose.REPLIES["ask_profile"], quotes=[citation])
+    return Reply.from_parts(parts, route="lookup", citations=[citation])
 
 
 def wants_overview(asst, text: str, item: str | None) -> bool:

@@ -141,9 +141,9 @@ def _citations(asst, result) -> list[CitationOut]:
 
 def _clarify_reply(spec, result, citations, extra) -> Reply:
     asks = [plain_description(name) if name in FACTS else name for name in result.missing]
-    answer = compose.clarify_answer(result, asks, citations[:1], extra)
-    return Reply(answer=answer, route="clarify", citations=citations[:1], missing=list(result.missing),
-                 item=result.item, eligible=None)
+    parts = compose.clarify_parts(result, asks, citations[:1], extra)
+    return Reply.from_parts(parts, route="clarify", citations=citations[:1], missing=list(result.missing),
+                            item=result.item, eligible=None)
 
 
 def _result_reply(result, citations, extra, wants_total: bool, years: int | None = None) -> Reply:
@@ -152,10 +152,10 @@ def _result_reply(result, citations, extra, wants_total: bool, years: int | None
         years = min(years or result.years, result.years)  # never past the policy's own duration
         total = result.amount_yuan * years
         total_step = f"{format_yuan(result.amount_yuan)}/年 × {years}年 = {format_yuan(total)}"
-    answer = compose.rules_answer(result, citations, extra, total, total_step)
+    parts = compose.rules_parts(result, citations, extra, total, total_step)
     trace = [step.text for step in result.trace] + ([total_step] if total_step else [])
-    return Reply(
-        answer=answer, route="rules", citations=citations,
+    return Reply.from_parts(
+        parts, route="rules", citations=citations,
         amount_yuan=total if total is not None else result.amount_yuan,
         eligible=result.eligible, item=result.item, trace=trace, missing=[],
     )
@@ -166,6 +166,7 @@ def _fact_problem_reply(asst, spec, problems: list[str], extra: list[str]) -> Re
     article = asst.policy.article(spec.clause)
     first = article.sentences[0].text if article.sentences else article.text
     citations = [CitationOut(spec.clause, article.title, first)]
-    lines = [*extra, *problems, f"请核对后重新告诉我，我会按{compose.label(spec.clause)}为您测算{spec.name}。"]
+    ask = f"请核对后重新告诉我，我会按{compose.label(spec.clause)}为您测算{spec.name}。"
+    parts = compose.plain_parts("\n".join([*problems, ask]), extra)
     # the range limits in these messages come from the rule engine's checks: they are part of its trace
-    return Reply(answer="\n".join(lines), route="clarify", citations=citations, item=spec.id, trace=list(problems))
+    return Reply.from_parts(parts, route="clarify", citations=citations, item=spec.id, trace=list(problems))

@@ -15,7 +15,7 @@ from functools import lru_cache
 from assistant import compose
 from assistant.articles import role_article
 from assistant.data_loader import load_yaml
-from assistant.session import CitationOut, Reply
+from assistant.session import CitationOut, Parts, Reply
 
 _SCOPE = load_yaml("routing.yaml")["scope"]
 _SPLIT = re.compile(r"[、，,；;。]|及|和(?!相关)")
@@ -77,5 +77,5 @@ def answer_scope(asst, text: str, extra: list[str]) -> Reply | None:
                "互联网和相关服务）内，本措施的各项支持一般不适用。",
         None: f"仅凭{compose.label(number)}的文字无法确定：请对照条款所列领域，以企业主营业务由主管部门认定为准。",
     }[verdict]
-    answer = compose.join_blocks(["\n".join([*extra, lead]), compose.quote_line(citation)])
-    return Reply(answer=answer, route="lookup", citations=[citation], eligible=verdict)
+    parts = Parts(layout="lookup", notes=list(extra), conclusion=lead, quotes=[citation])
+    return Reply.from_parts(parts, route="lookup", citations=[citation], eligible=verdict)

@@ -1,4 +1,4 @@
-"""The web app's formatting: escaping, quotes, amounts, article search, calculator facts."""
+"""The web app's formatting (ui/): escaping, replies from their parts, amounts, article search, calculator facts."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from assistant import ui_calculator as calc_fmt
-from assistant import ui_format as fmt
+from assistant import compose
+from assistant.session import CitationOut, Parts, Reply
 from knowledge.lookup import ArticleOutOfRange, parse_article_ref
 from knowledge.policy import load_policy
+from rules import engine
 from rules.model import Citation, InputSpec, ItemSpec, Result, Step
+from ui import calculator as calc_fmt
+from ui import format as fmt
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 RENT_QUOTE = "对新入驻区主管部门认定的专业人工智能、软件信息产业园…给予30元/平方米/月的租金补贴"
@@ -24,19 +27,14 @@ def policy():
     return load_policy()
 
 
-def rent_reply(answer: str | None = None, **changes) -> dict:
-    reply = {
-        "answer": answer or "\n\n".join([
-            "按第（十一）条，贵企业每年最多可获租金补贴28.8万元，最长3年。",
-            "计算过程：\n- 800平方米 × 30元/平方米/月 × 12个月 = 288000元",
-            "说明：\n- 假定贵企业为规模以上（规上）企业。",
-            f"依据：\n- {RENT_LINE}",
-        ]),
-        "route": "rules", "citations": [RENT_CITATION], "amount_yuan": 288000, "eligible": True,
-        "missing": [], "latency_ms": 3.0, "trace": ["800平方米 × 30元/平方米/月 × 12个月 = 288000元"],
-    }
-    reply.update(changes)
-    return reply
+def rent_reply(conclusion: str | None = None, **changes) -> dict:
+    """A rent reply as ``Reply.to_dict()`` gives it: its answer written from its parts."""
+    parts = Parts(layout="rules", conclusion=conclusion or "按第（十一）条，贵企业每年最多可获租金补贴28.8万元，最长3年。",
+                  steps=["800平方米 × 30元/平方米/月 × 12个月 = 288000元"],
+                  caveats=["假定贵企业为规模以上（规上）企业。"], quotes=[CitationOut(**RENT_CITATION)])
+    reply = Reply.from_parts(parts, route="rules", citations=[CitationOut(**RENT_CITATION)], amount_yuan=288000,
+                             eligible=True, latency_ms=3.0, trace=["800平方米 × 30元/平方米/月 × 12个月 = 288000元"])
+    return {**reply.to_dict(), **changes}
 
 
 # -- escaping ---------------------------------------------------------------
@@ -55,7 +53,7 @@ def test_draft_is_escaped():
 
 def test_reply_escapes_answer_quotes_titles_and_trace():
     hostile = {"clause": 11, "title": HOSTILE, "quote": HOSTILE}
-    out = fmt.reply_html(rent_reply(answer=f"你说：{HOSTILE}", citations=[hostile], trace=[HOSTILE]))
+    out = fmt.reply_html(rent_reply(f"你说：{HOSTILE}", citations=[hostile], trace=[HOSTILE]))
     assert "<script" not in out and "<img" not in out
     assert out.count("&lt;script&gt;") == 4
 
@@ -78,29 +76,55 @@ def test_reply_shows_answer_amount_calculation_and_expandable_quote():
     assert "假定贵企业为规模以上" in out
 
 
-def test_formula_steps_are_the_arithmetic_lines():
-    trace = ["租赁面积：800平方米", "800平方米 × 30元/平方米/月 × 12个月 = 288000元", "每年可获租金补贴：288000元"]
-    assert fmt.formula_steps(trace) == [trace[1]]
-
-
-def test_answer_body_drops_what_is_shown_separately():
-    body = fmt.answer_body(rent_reply()["answer"], [RENT_CITATION])
-    assert body.startswith("按第（十一）条")
-    assert "计算过程" not in body and "依据" not in body and RENT_QUOTE not in body
-    assert "说明：" in body
+def test_reply_is_laid_out_from_its_parts_not_from_its_text():
+    """The conclusion is shown whole, whatever it holds; nothing is looked for in the answer text."""
+    conclusion = "第一段。\n\n计算过程：\n- 这不是计算"
+    out = fmt.reply_html(rent_reply(conclusion, answer="（与各部分无关的文字）"))
+    assert "这不是计算" in out and out.index("这不是计算") < out.index("qa-amount")
+    assert "与各部分无关的文字" not in out
+    assert '<div class="qa-formula">计算：<ul><li>800平方米 × 30元/平方米/月 × 12个月 = 288000元</li></ul></div>' in out
+    assert "<p>说明：</p><ul><li>假定贵企业为规模以上（规上）企业。</li></ul>" in out
+    assert "依据：" not in out and out.count(RENT_QUOTE) == 1  # the quotes as expandable blocks only
 
 
 def test_lookup_reply_keeps_its_lead_and_quotes_once():
-    answer = f"您查询的条款对应第（十一）条「加强企业产业用房支持」。\n\n{RENT_LINE}"
-    out = fmt.reply_html({"answer": answer, "route": "lookup", "citations": [RENT_CITATION],
-                          "amount_yuan": None, "eligible": None, "trace": []})
+    parts = compose.lookup_parts([CitationOut(**RENT_CITATION)], whole_article=True, notes=["该条没有金额。"])
+    reply = Reply.from_parts(parts, route="lookup", citations=[CitationOut(**RENT_CITATION)])
+    out = fmt.reply_html(reply.to_dict())
     assert "您查询的条款" in out and out.count(RENT_QUOTE) == 1
+    assert "<p>注意：</p><ul><li>该条没有金额。</li></ul>" in out
     assert "qa-amount" not in out and "qa-calc" not in out
 
 
 def test_guard_fallback_of_only_quotes_still_reads():
-    out = fmt.reply_html(rent_reply(answer=RENT_LINE, route="lookup", amount_yuan=None, trace=[]))
-    assert "以下为相关条款原文" in out and RENT_QUOTE in out
+    citations = [CitationOut(**RENT_CITATION)]
+    reply = Reply.from_parts(compose.fallback_parts(citations), route="lookup", citations=citations)
+    assert reply.answer == RENT_LINE
+    out = fmt.reply_html(reply.to_dict())
+    assert "以下为相关条款原文" in out and out.count(RENT_QUOTE) == 1
+
+
+def test_reply_without_parts_shows_its_answer_text():
+    out = fmt.reply_html({"answer": f"第一行\n\n{RENT_LINE}", "route": "lookup", "citations": [RENT_CITATION],
+                          "amount_yuan": None, "eligible": None, "trace": [], "parts": None})
+    assert "<p>第一行</p>" in out and RENT_QUOTE in out and "qa-formula" not in out
+
+
+@pytest.mark.parametrize(("item", "facts", "deciding"), [
+    ("loan_interest", {"interest_yuan": 10000000}, "3000000元 超过每年贴息上限2000000元，按2000000元计"),
+    ("event", {"event_cost_yuan": 6000000}, "3000000元 超过单次活动资助上限2000000元，按2000000元计"),
+    ("rent_subsidy", {"area_m2": 800, "actual_rent_yuan": 200000}, "288000元 超过实际租金支出200000元，按200000元计"),
+    ("rent_subsidy", {"area_m2": 20000, "park_type": "recognized"},
+     "7200000元 超过认定园区每家企业每年补贴上限3600000元，按3600000元计"),
+])
+def test_the_formula_shows_the_step_that_decided_the_amount(item, facts, deciding):
+    result = engine.compute(item, facts)
+    citation = CitationOut(result.citation.clause, result.citation.title, result.citation.quote)
+    reply = Reply.from_parts(compose.rules_parts(result, [citation]), route="rules", citations=[citation],
+                             amount_yuan=result.amount_yuan, eligible=True, trace=[s.text for s in result.trace])
+    formula = fmt.reply_html(reply.to_dict()).split('<div class="qa-formula">')[1].split("</div>")[0]
+    assert f"<li>{deciding}</li>" in formula  # unlabelled: the actual rent caps the amount, not the alternative
+    assert formula.index(" = ") < formula.index(deciding)
 
 
 @pytest.mark.parametrize(("amount", "text"), [
@@ -279,16 +303,20 @@ def test_parse_history_rejects_bad_shapes():
 
 
 def test_alternative_formulas_are_labelled():
-    trace = ["800平方米 × 30元/平方米/月 × 12个月 = 288000元", "若为其他产业园，按以下标准计算：",
-             "其他产业园的补贴标准：15元/平方米/月", "800平方米 × 15元/平方米/月 × 12个月 = 144000元"]
-    assert fmt.formula_steps(trace) == [trace[0], "若为其他产业园：" + trace[3]]
+    result = engine.compute("rent_subsidy", {"area_m2": 800})
+    reply = Reply.from_parts(compose.rules_parts(result, []), route="rules", amount_yuan=288000,
+                             trace=[s.text for s in result.trace])
+    out = fmt.reply_html(reply.to_dict())
+    assert "<li>800平方米 × 30元/平方米/月 × 12个月 = 288000元</li>" in out
+    assert "<li>若为其他产业园：800平方米 × 15元/平方米/月 × 12个月 = 144000元</li>" in out
 
 
 def test_several_items_keep_their_list_under_the_lead_and_show_no_loose_formulas():
-    answer = ("按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）：\n\n"
-              "- 第（十一）条 租金补贴：每年54万元\n- 第（十五）条 贷款贴息：每年60万元\n\n说明：\n- 金额以审核为准。")
-    out = fmt.reply_html({"answer": answer, "route": "rules", "citations": [], "amount_yuan": None,
-                          "eligible": None, "trace": ["1500平方米 × 30元/平方米/月 × 12个月 = 540000元"]})
+    parts = Parts(layout="list", conclusion="按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）：",
+                  listing=["第（十一）条 租金补贴：每年54万元", "第（十五）条 贷款贴息：每年60万元"],
+                  caveats=["金额以审核为准。"])
+    out = fmt.reply_html(Reply.from_parts(parts, route="rules",
+                                          trace=["1500平方米 × 30元/平方米/月 × 12个月 = 540000元"]).to_dict())
     assert out.index("可能适用以下支持") < out.index("租金补贴：每年54万元") < out.index("计算过程")
     assert "qa-formula" not in out and "qa-amount" not in out and "qa-calc" in out
 

@@ -199,3 +199,13 @@ def test_the_models_item_and_the_engines_result_replace_a_misrouted_reply(make_a
     assert (reply.route, reply.item, reply.amount_yuan, reply.eligible) == ("rules", "loan_interest", 600000, True)
     assert reply.citations[0].clause == 15 and "实际支出利息的30%" in reply.citations[0].quote
     assert "600000元" in " ".join(reply.trace) and grounded(asst, session, reply)
+
+
+def test_the_models_text_is_the_conclusion_and_the_engines_steps_stay_beside_it(make_assistant):
+    asst = make_assistant(call({"item": "loan_interest", "facts": {"interest_yuan": 2000000}}), GOOD)
+    _, reply = ask(asst, LOAN)
+    assert not fell_back(reply), reply.guard_events
+    assert reply.parts.layout == "prose" and reply.conclusion == GOOD
+    assert [c.clause for c in reply.parts.quotes] == [15, 19]  # the quotes it left out, in the text
+    assert "当年银行经营贷款实际支出的利息2000000元 × 30% = 600000元" in reply.steps  # the same computation
+    assert "计算过程" not in reply.answer

@@ -29,10 +29,10 @@ import pytest
 
 from assistant.session import ROUTES
 from assistant.settings import Settings
-from assistant.ui_format import MAX_HISTORY_TURNS
 from tests.ops.conftest import PYTHON, REPO, child_env, free_port, server_process
 from tests.ops.hostile_inputs import HOSTILE, NORMAL, NORMAL_AMOUNT
 from tests.ops.load_script import SESSIONS, TURNS, mismatch, percentile, script
+from ui.format import MAX_HISTORY_TURNS
 
 pytestmark = pytest.mark.server
 

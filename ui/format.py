@@ -1,9 +1,11 @@
-"""Formatting for the web app: replies, articles and calculator results as HTML.
+"""Formatting for the web app: replies, articles and the about page as HTML.
 
 Pure functions only (no Gradio, no I/O), so the app stays thin and this is
-unit-tested. Every piece of text that reaches HTML goes through ``esc``; the
-few tags written here are fixed. HTML fragments are kept free of blank lines,
-because the chat renders Markdown and a blank line would end a raw HTML block.
+unit-tested. A reply is laid out from its parts (``Reply.to_dict()["parts"]``,
+see ``assistant.session.Parts``), never by taking its text apart. Every piece
+of text that reaches HTML goes through ``esc``; the few tags written here are
+fixed. HTML fragments are kept free of blank lines, because the chat renders
+Markdown and a blank line would end a raw HTML block.
 """
 
 from __future__ import annotations
@@ -15,16 +17,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.compose import label, quote_line
 from assistant.quantities import format_yuan
+from assistant.render import caveat_title, label, quote_line
 from assistant.session import CitationOut
 from knowledge.numerals import chinese_to_int
 
 UNKNOWN = "未知"
 BOOL_CHOICES = ("是", "否", UNKNOWN)
 MAX_HISTORY_TURNS = 20
-_CALC_HEADING = "计算过程："
-_BRANCH = re.compile(r"^(若[^，,：:]+)[，,].*[：:]$")
+QUOTES_ONLY = "以下为相关条款原文。"  # the lead of a reply that is only its quotes (the number guard's fallback)
 _BARE_NUMBER = re.compile(r"^\s*[第(（]?\s*(\d{1,3}|[零〇一二两三四五六七八九十百]{1,5})\s*[)）]?\s*[条项]?\s*$")
 
 
@@ -82,47 +83,11 @@ def _quote_lines(citations: Iterable[Mapping[str, Any]]) -> set[str]:
     return {quote_line(CitationOut(int(c["clause"]), c.get("title", ""), c["quote"])) for c in citations}
 
 
-def answer_body(answer: str, citations: Sequence[Mapping[str, Any]]) -> str:
-    """The answer without the parts the reply shows on its own.
-
-    Drops the calculation section (shown from the trace) and every block made
-    only of citation lines (shown as expandable quotes). Blocks are separated
-    by blank lines, as ``assistant.compose`` writes them.
-    """
-    quotes = _quote_lines(citations)
-    kept = []
-    for block in answer.split("\n\n"):
-        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-        if not lines or lines[0] == _CALC_HEADING:
-            continue
-        body = lines[1:] if lines[0].endswith("：") and len(lines) > 1 else lines
-        if all(line.removeprefix("- ") in quotes for line in body):
-            continue
-        kept.append(block.strip())
-    return "\n\n".join(kept)
-
-
 def quote_details(citation: Mapping[str, Any], open_: bool = False) -> str:
     """One cited article as an expandable verbatim quote."""
     attr = " open" if open_ else ""
     return (f'<details class="qa-quote"{attr}><summary>{esc(citation_title(citation))}</summary>'
             f"<blockquote>{esc(citation['quote'])}</blockquote></details>")
-
-
-def formula_steps(trace: Sequence[str]) -> list[str]:
-    """The arithmetic lines of a trace ("800平方米 × 30元/平方米/月 × 12个月 = 288000元").
-
-    Lines after an alternative's heading ("若为其他产业园，按以下标准计算：") are
-    prefixed with it ("若为其他产业园：…"), so they do not read as part of the amount.
-    """
-    steps, branch = [], ""
-    for step in trace:
-        heading = _BRANCH.match(step.strip())
-        if heading:
-            branch = f"{heading.group(1)}："
-        elif " = " in step:
-            steps.append(branch + step)
-    return steps
 
 
 def trace_details(trace: Sequence[str], open_: bool = True) -> str:
@@ -136,40 +101,51 @@ def trace_details(trace: Sequence[str], open_: bool = True) -> str:
 
 
 def reply_html(reply: Mapping[str, Any]) -> str:
-    """A reply (``Reply.to_dict()``) as the chat shows it.
+    """A reply (``Reply.to_dict()``) as the chat shows it, laid out from its parts.
 
-    Order: the conclusion, the amount, the arithmetic lines with every step
-    behind an expandable block, the rest of the answer (caveats), then each
-    cited article as an expandable verbatim quote.
+    Order: the conclusion with the list it introduces, the amount, the shown calculation
+    (``parts.steps``, with the step that decided the amount) and every step behind an
+    expandable block, the caveats and closing sentence, then each cited article as an
+    expandable verbatim quote. A reply without parts shows its answer text as it is.
     """
+    parts = reply.get("parts")
     citations = list(reply.get("citations") or [])
-    body = answer_body(reply.get("answer", ""), citations) or "以下为相关条款原文。"
-    lead, rest = _lead_and_rest(body)
-    parts = [f'<div class="qa-answer">{text_html(lead)}</div>']
-    single = reply.get("route") == "rules" and reply.get("amount_yuan") is not None
-    if single:
-        parts.append(f'<div class="qa-amount">测算金额：<b>{esc(amount_text(reply["amount_yuan"]))}</b>'
-                     f" · {esc(eligibility_text(reply.get('eligible')))}</div>")
-    trace = list(reply.get("trace") or [])
+    trace = trace_details(list(reply.get("trace") or []), open_=False)
+    quotes = [quote_details(c) for c in citations]
+    if not parts:
+        return _reply_div([f'<div class="qa-answer">{text_html(reply.get("answer", ""))}</div>', trace, *quotes])
+    out = [f'<div class="qa-answer">{_lead_html(parts)}</div>']
     # Only for one amount: the arithmetic of several items, unlabelled, would read as one sum.
-    formulas = "".join(f"<li>{esc(step)}</li>" for step in formula_steps(trace)) if single else ""
-    if formulas:
-        parts.append(f'<div class="qa-formula">计算：<ul>{formulas}</ul></div>')
-    parts.append(trace_details(trace, open_=False))
+    if reply.get("route") == "rules" and reply.get("amount_yuan") is not None:
+        out.append(f'<div class="qa-amount">测算金额：<b>{esc(amount_text(reply["amount_yuan"]))}</b>'
+                   f" · {esc(eligibility_text(reply.get('eligible')))}</div>")
+        if parts.get("steps"):
+            out.append(f'<div class="qa-formula">计算：{_list_html(parts["steps"])}</div>')
+    out.append(trace)
+    rest = _caveats_html(parts) + (f"<p>{esc(parts['closing'])}</p>" if parts.get("closing") else "")
     if rest:
-        parts.append(f'<div class="qa-answer">{text_html(rest)}</div>')
-    parts.extend(quote_details(c) for c in citations)
-    return f'<div class="qa-reply">{"".join(parts)}</div>'
+        out.append(f'<div class="qa-answer">{rest}</div>')
+    return _reply_div([*out, *quotes])
 
 
-def _lead_and_rest(body: str) -> tuple[str, str]:
-    """The first block, with the list it introduces when it ends with "：", and the rest."""
-    blocks = body.split("\n\n")
-    count = 1
-    while (count < len(blocks) and blocks[count - 1].rstrip().endswith("：")
-           and blocks[count].lstrip().startswith("- ")):
-        count += 1
-    return "\n".join(blocks[:count]), "\n\n".join(blocks[count:])
+def _reply_div(pieces: Sequence[str]) -> str:
+    return f'<div class="qa-reply">{"".join(pieces)}</div>'
+
+
+def _list_html(lines: Sequence[str]) -> str:
+    return f"<ul>{''.join(f'<li>{esc(line)}</li>' for line in lines)}</ul>" if lines else ""
+
+
+def _lead_html(parts: Mapping[str, Any]) -> str:
+    """The notes and the conclusion (an LLM's text may hold "- " lists), then the list it introduces."""
+    lead = "\n".join(line for line in [*parts.get("notes", []), parts.get("conclusion", "")] if line)
+    listing = _list_html(parts.get("listing") or [])
+    return (text_html(lead) + listing) or f"<p>{esc(QUOTES_ONLY)}</p>"
+
+
+def _caveats_html(parts: Mapping[str, Any]) -> str:
+    caveats = parts.get("caveats") or []
+    return f"<p>{esc(caveat_title(parts.get('layout', '')))}</p>{_list_html(caveats)}" if caveats else ""
 
 
 def standard_reply(reply: Mapping[str, Any], office: str) -> str:

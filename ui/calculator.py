@@ -10,9 +10,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.compose import label
 from assistant.quantities import format_yuan
-from assistant.ui_format import (
+from assistant.render import label
+from knowledge.numerals import chinese_to_int
+from ui.format import (
     UNKNOWN,
     amount_text,
     eligibility_text,
@@ -26,7 +27,6 @@ NUMBER_TYPES = ("money", "area", "percent", "count", "years")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _CN_NUMBER = re.compile(r"^([零〇一二两三四五六七八九十百千]+)(.*)$")
 _MISSING_NOTE = "缺少以下信息"
-from knowledge.numerals import chinese_to_int
 
 
 def item_choices(items: Sequence[Any]) -> list[tuple[str, str]]:
