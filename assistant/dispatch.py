@@ -6,7 +6,8 @@ returns an act; it reads no string. Stages, first answer wins:
 1. the input itself: empty, junk, a closing word, a question about the assistant, only
    instructions, an article number the policy does not have;
 2. declined: another authority's or place's matter, or instructions with nothing of the policy;
-3. the whole turn: a scope question (十八), "what can we apply for", several items at once;
+3. the whole turn: a scope question (十八), "what can we apply for", an item's tiers asked for each,
+   several items at once;
 4. an item or article: compute it (amount, eligibility), quote an article named by number or
    topic (the stacking, dates and preamble roles), quote the item's rule (rule, correction);
 5. what is left: a chapter, "which item?", a greeting, out of scope, an open question.
@@ -54,6 +55,8 @@ def _whole_turn_act(turn) -> str | None:
         return "scope"
     if turn.overview:
         return "overview"
+    if turn.asks_tiers:  # "营收首次到1个亿和到10个亿，分别奖多少": the item's rule, every tier quoted
+        return "rule"
     return "several" if turn.listed_items or turn.computed_items[0] else None
 
 

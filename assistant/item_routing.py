@@ -71,15 +71,38 @@ class ItemRouting:
     def _without_conditions(self, text: str, item: str) -> str:
         """``text`` with the phrases that state one of ``item``'s own conditions blanked ("其他园区" for
         the rent, "算力平台在东莞" for compute bought); statuses that make an item's subject stay."""
-        cues = load_cues()
+        for start, end in self.condition_spans(text, item):
+            text = text[:start] + "□" * (end - start) + text[end:]
+        return text
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one assistant per process; the texts are turns
+    def tiers_asked(self, text: str, item: str) -> bool:
+        """Several values of one of the item's facts, asked for each ("营收首次到1个亿和到10个亿，分别奖多少",
+        "国家级、省级、市级软件名园各奖多少"): the rule's tiers are asked, not the enterprise's case."""
+        if not router.contains_any(text, router.EACH_WORDS):
+            return False
+        inputs = self.rules.get_item(item).inputs
+        if extract_facts(text, inputs).conflicts:
+            return True
+        choices = load_cues()["choices"]
+        for spec in inputs:
+            values = choices.get(spec.name, {}).get("values", {})
+            named = [v for v, patterns in values.items() if any(p.search(text) for p in patterns)]
+            if len(named) >= 2:
+                return True
+        return False
+
+    def condition_spans(self, text: str, item: str) -> list[tuple[int, int]]:
+        """Spans of ``text`` that state one of ``item``'s own conditions ("认定的软件园" for the rent);
+        not the statuses that are an item's own subject (独角兽, 小巨人), which name it."""
+        cues, spans = load_cues(), []
         for spec in self.rules.get_item(item).inputs:
             if spec.name in status_facts():
-                continue  # a status that is an item's own subject (独角兽, 小巨人) still names it
+                continue
             phrases = cues["flags"].get(spec.name) or cues["choices"].get(spec.name) or {}
             for patterns in phrases.get("values", {}).values():
-                for pattern in patterns:
-                    text = pattern.sub(lambda m: "□" * len(m.group()), text)
-        return text
+                spans += [m.span() for pattern in patterns for m in pattern.finditer(text) if m.group()]
+        return spans
 
     def _score_items(self, text: str, candidates: list) -> list[tuple[float, str]]:
         """See ``_scores``; cached per turn text and candidate set (routing asks several times)."""

@@ -26,26 +26,46 @@ def named_in_order(asst, text: str) -> list[str]:
 
 
 def _mentions(asst, text: str) -> list[tuple[str, tuple[int, int]]]:
-    """(item, span of its first keyword) for the items named clearly, in order, one per place."""
-    first: dict[str, tuple[int, int]] = {}
+    """(item, span of its keyword) for the items named clearly, in order, one per place: where names
+    overlap, the longest wins ("算力平台建设" is the platform's, not "算力" of the purchase; "垂类模型及
+    数据集奖励" is one item's name, not a list of two), and an item named only inside another named
+    item's condition does not count."""
+    spans_of: dict[str, list[tuple[int, int]]] = {}
     for score, item_id in router.score_items(text, asst.items):
-        if score < NAMED_SCORE:
-            continue
-        spec = asst.rules.get_item(item_id)
-        spans = [s for k in spec.keywords for s in router.keyword_spans(k, text)]
-        if spans:
-            first[item_id] = min(spans)
-    for item in asst.items:  # "垂类模型及数据集奖励" is one item's name, not a list of two
+        if score >= NAMED_SCORE:
+            spans_of[item_id] = [s for k in asst.rules.get_item(item_id).keywords for s in router.keyword_spans(k, text)]
+    for item in asst.items:
         at = text.find(item.name)
         if at >= 0:
-            first = {i: span for i, span in first.items()
-                     if i == item.id or not (at <= span[0] and span[1] <= at + len(item.name))}
-            first.setdefault(item.id, (at, at + len(item.name)))
-    out: list[tuple[str, tuple[int, int]]] = []  # one item per place: "独角兽" names (七) and (十三) at once
-    for item_id in sorted(first, key=first.get):
-        if all(first[item_id][0] >= span[1] or first[item_id][1] <= span[0] for _, span in out):
-            out.append((item_id, first[item_id]))
-    return out
+            spans_of.setdefault(item.id, []).append((at, at + len(item.name)))
+    first = _without_conditions_of_others(asst, text, _one_per_place(spans_of))
+    return sorted(first.items(), key=lambda pair: pair[1])
+
+
+def _one_per_place(spans_of: dict[str, list[tuple[int, int]]]) -> dict[str, tuple[int, int]]:
+    """Each item's longest span that overlaps no longer one already taken; ties go to the better
+    scored item ("独角兽" names (七) and (十三) at once: one of them)."""
+    candidates = sorted(((item, span) for item, spans in spans_of.items() for span in spans),
+                        key=lambda pair: pair[1][0] - pair[1][1])  # stable: score order within a length
+    taken: dict[str, tuple[int, int]] = {}
+    for item, (start, end) in candidates:
+        if item not in taken and all(start >= b or end <= a for a, b in taken.values()):
+            taken[item] = (start, end)
+    return {item: min(s for s in spans_of[item] if s == span or not _overlaps_any(s, taken, item))
+            for item, span in taken.items()}  # where each is first named, clear of the others
+
+
+def _overlaps_any(span: tuple[int, int], taken: dict, item: str) -> bool:
+    return any(not (span[0] >= b or span[1] <= a) for other, (a, b) in taken.items() if other != item)
+
+
+def _without_conditions_of_others(asst, text: str, first: dict) -> dict:
+    """Drop an item named only inside a phrase that states another named item's condition
+    ("认定的软件园租了1000平": the rent's park, not the software-park award)."""
+    held = {item: asst.condition_spans(text, item) for item in first}
+    return {item: span for item, span in first.items()
+            if not any(a <= span[0] and span[1] <= b for other, spans in held.items() if other != item
+                       for a, b in spans)}
 
 
 def asks_several(asst, text: str) -> list[str]:

@@ -40,6 +40,7 @@ WHOLE_ARTICLE_WORDS = tuple(_VOCAB["whole_article_words"])
 THANKS = tuple(_VOCAB["thanks"])
 SUBSIDY_WORDS = ("补", "奖", "资助", "贴", "扶持", "钱", "给")
 PERSONAL = tuple(_VOCAB["out_of_scope_personal"])
+EACH_WORDS = ("分别", "各", "每一档", "每档", "几个阶段", "这几", "每个阶段")  # each of several values or items
 SEVERAL_WORDS = ("分别", "各能", "各自", "各项", "都能", "哪些", "还有什么", "又能", "又可以", "以及")
 BYE = tuple(_VOCAB["bye"])
 ASSERTIONS = tuple(_VOCAB["assertions"])
@@ -190,7 +191,7 @@ def ask_clause(text: str) -> str:
 
 
 # A question word or mark, or an A-not-A question ("包不包括", "算不算", "适不适用").
-_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|([\u4e00-\u9fff])不\1")
+_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|啥|咋|(?<!不)([\u4e00-\u9fff])不\1")  # not "不对不对"
 
 
 def looks_like_question(text: str) -> bool:

@@ -162,6 +162,11 @@ class Turn:
                 and wants_overview(self.asst, self.text, self.item) and router.topic_article(self.text)[0] is None)
 
     @cached_property
+    def asks_tiers(self) -> bool:
+        """Several values of one of the item's facts asked for each: the rule's tiers."""
+        return self.item is not None and self.asst.tiers_asked(self.text, self.item)
+
+    @cached_property
     def listed_items(self) -> list[str]:
         """Items asked about together ("租金补贴和担保费补贴分别怎么算？"), in the order named."""
         if self.article is not None or router.strong_topic(self.text):

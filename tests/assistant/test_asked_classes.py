@@ -89,3 +89,31 @@ def test_another_partys_matter_or_a_deception_is_declined(asst, text):
 ])
 def test_the_policys_own_procedure_stays_in_scope(asst, text):
     assert _ask(asst, text).route != "out_of_scope"
+
+
+@pytest.mark.parametrize(("text", "clause_role_items"), [
+    ("建算力平台和向区内平台买算力，补贴各是怎么算的", ["compute_platform", "compute_purchase"]),
+    ("当数据集服务商和自己采购数据集，分别有啥支持", ["dataset_provider", "dataset_purchase"]),
+    ("纳入上市企业培育库和上市公司迁入光明，各奖多少", ["listing_database", "listed_relocation"]),
+])
+def test_several_items_of_one_article_are_each_answered(asst, text, clause_role_items):
+    reply = _ask(asst, text)
+    assert reply.understood["act"] == "several"
+    clause = asst.rules.get_item(clause_role_items[0]).clause
+    assert [c.clause for c in reply.citations[:2]] == [clause, clause]
+
+
+def test_an_items_condition_does_not_name_another_item(asst):
+    reply = _ask(asst, "公司在认定的软件园里租了900平，另外担保费付了20万，两项分别补多少")
+    assert [c.clause for c in reply.citations[:2]] == [asst.rules.get_item("rent_subsidy").clause,
+                                                      asst.rules.get_item("guarantee_fee").clause]
+
+
+@pytest.mark.parametrize("text", [
+    "营收第一次过5亿和过20亿，各奖励多少",
+    "省级和市级的软件名园分别奖多少",
+    "完成股改和成功上市这两个阶段分别奖多少",
+])
+def test_tiers_asked_for_each_quote_the_rule(asst, text):
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.understood["act"] == "rule" and reply.amount_yuan is None

@@ -16,7 +16,7 @@ def signals(**overrides):
     """A reading with every signal off: no text at all, so the decision cannot read a string."""
     names = ("empty", "garbage", "asks_help", "injected", "only_instructions", "article_out_of_range", "declined",
              "injected_unrelated", "overview", "computes", "asks_eligibility", "whole_article", "other_office",
-             "asks_source", "corrects", "which_item", "chat", "in_policy", "asks_coverage")
+             "asks_source", "corrects", "which_item", "chat", "in_policy", "asks_coverage", "asks_tiers")
     base = dict.fromkeys(names, False)
     base |= {"closing": None, "scope_answer": None, "listed_items": [], "computed_items": ([], {}),
              "article": None, "topic": None, "topic_role": "topic", "item": None, "chapter": None}
@@ -34,6 +34,7 @@ def signals(**overrides):
     ({"declined": True, "item": "rent_subsidy"}, "out_of_scope"),
     ({"scope_answer": object()}, "scope"),
     ({"overview": True}, "overview"),
+    ({"asks_tiers": True, "item": "revenue_milestone", "listed_items": ["a", "b"]}, "rule"),
     ({"listed_items": ["rent_subsidy", "loan_interest"]}, "several"),
     ({"computed_items": ([object(), object()], {})}, "several"),
     ({"computes": True, "item": "rent_subsidy"}, "amount"),
