@@ -12,32 +12,16 @@ from collections.abc import Iterable, Sequence
 from assistant.data_loader import load_yaml
 from assistant.quantities import format_yuan
 from assistant.session import CitationOut
+from knowledge.numerals import article_label
 
 REPLIES = load_yaml("replies.yaml")
 OPEN_VALUES: dict[str, str] = load_yaml("open_values.yaml")
-STACKING_CLAUSE = 19  # 支持原则: stacking, budget limit, application guide
-
-
-def label(clause: int) -> str:
-    """The citation label of an article: 第（十一）条, or 序言 for the preamble."""
-    if clause == 0:
-        return "序言"
-    return f"第（{_cn_number(clause)}）条"
-
-
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else digits[tens]
-    return f"{head}十{digits[ones] if ones else ''}"
 
 
 def quote_line(citation: CitationOut) -> str:
     """``第（十一）条「加强企业产业用房支持」：“…”``"""
     title = f"「{citation.title}」" if citation.title else ""
-    return f"{label(citation.clause)}{title}：“{citation.quote}”"
+    return f"{article_label(citation.clause)}{title}：“{citation.quote}”"
 
 
 def open_value_notes(texts: Iterable[str]) -> list[str]:
@@ -72,20 +56,20 @@ def amount_phrase(result, total: int | None = None) -> str:
     name = result.name
     if result.eligible is False:
         reasons = "；".join(result.reasons) or "不满足条款条件"
-        return f"按{label(result.clause)}，贵企业暂不符合{name}的条件：{reasons}。"
+        return f"按{article_label(result.clause)}，贵企业暂不符合{name}的条件：{reasons}。"
     if total is not None:
         return (
-            f"按{label(result.clause)}，{name}每年{format_yuan(result.amount_yuan)}，"
+            f"按{article_label(result.clause)}，{name}每年{format_yuan(result.amount_yuan)}，"
             f"合计{format_yuan(total)}。"
         )
     if result.amount_yuan is not None:
         per = "每年" if result.per_year else ""
         verb = "最多可获" if result.amount_kind == "upper_bound" else "可获"
         years = f"，{_years_phrase(result)}" if result.per_year and result.years else ""
-        return f"按{label(result.clause)}，贵企业{per}{verb}{name}{format_yuan(result.amount_yuan)}{years}。"
+        return f"按{article_label(result.clause)}，贵企业{per}{verb}{name}{format_yuan(result.amount_yuan)}{years}。"
     if result.bound_yuan is not None:
-        return f"按{label(result.clause)}，{name}最高{format_yuan(result.bound_yuan)}，具体金额政策未明确。"
-    return f"按{label(result.clause)}，{name}的具体金额政策未明确。"
+        return f"按{article_label(result.clause)}，{name}最高{format_yuan(result.bound_yuan)}，具体金额政策未明确。"
+    return f"按{article_label(result.clause)}，{name}的具体金额政策未明确。"
 
 
 def _years_phrase(result) -> str:
@@ -135,7 +119,7 @@ def clarify_answer(result, descriptions: Sequence[str], citations: Sequence[Cita
     """Ask for exactly the missing facts, with no amount."""
     ask = "；".join(descriptions)
     return join_blocks([
-        "\n".join([*extra, f"要测算{result.name}（{label(result.clause)}），还需要您提供：{ask}。"]),
+        "\n".join([*extra, f"要测算{result.name}（{article_label(result.clause)}），还需要您提供：{ask}。"]),
         section("依据：", [quote_line(c) for c in citations]),
     ])
 
@@ -146,7 +130,7 @@ def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
     main, rest = citations[0], citations[1:]
     lead = "该问题" if not whole_article else "您查询的条款"
     title = f"「{main.title}」" if main.title else ""
-    head = f"{lead}对应{label(main.clause)}{title}。"
+    head = f"{lead}对应{article_label(main.clause)}{title}。"
     notes = [*notes, *open_value_notes(c.quote for c in citations[:1])]
     related = [quote_line(c) for c in rest]
     return join_blocks([
@@ -178,4 +162,4 @@ def chapter_answer(heading: str, citations: Sequence[CitationOut], extra: Sequen
 
 def out_of_range(count: int) -> str:
     """No such article: say which numbers exist, in the policy's own labels."""
-    return f"本措施只有{label(1)}至{label(count)}，没有您查询的条款，请核对条款编号。{REPLIES['scope']}"
+    return f"本措施只有{article_label(1)}至{article_label(count)}，没有您查询的条款，请核对条款编号。{REPLIES['scope']}"

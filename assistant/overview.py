@@ -9,10 +9,10 @@ the facts that would let it compute.
 from __future__ import annotations
 
 from assistant import compose
+from assistant.articles import opening, role_article
 from assistant.quantities import format_yuan
 from assistant.session import CitationOut, Reply, Session
-
-SCOPE_CLAUSE = 18
+from knowledge.numerals import article_label
 
 
 def answer_overview(asst, session: Session, text: str, extra: list[str]) -> Reply:
@@ -50,7 +50,7 @@ def several_items(asst, session: Session, text: str) -> list:
 
 def answer_several(results, extra: list[str]) -> Reply:
     """One line per item, each with its amount or bound, then the caveats."""
-    lines = [f"{compose.label(r.clause)} {r.name}：{_amount(r)}" for r in results]
+    lines = [f"{article_label(r.clause)} {r.name}：{_amount(r)}" for r in results]
     notes = sorted({note for r in results for note in getattr(r, "notes", [])})
     answer = compose.join_blocks([
         "\n".join([*extra, "按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）："]),
@@ -75,17 +75,18 @@ def _amount(result) -> str:
 def _catalogue(asst, extra: list[str]) -> Reply:
     blocks = []
     for chapter in asst.policy.chapters:
-        titles = "、".join(f"{compose.label(n)}{asst.policy.article(n).title}" for n in chapter.articles)
+        titles = "、".join(f"{article_label(n)}{asst.policy.article(n).title}" for n in chapter.articles)
         blocks.append(f"{chapter.title}：{titles}")
-    scope = asst.policy.article(SCOPE_CLAUSE)
-    citation = CitationOut(SCOPE_CLAUSE, scope.title, scope.sentences[0].text if scope.sentences else scope.text)
+    scope = role_article(asst.policy, "scope")
+    citations = [] if scope is None else [CitationOut(scope, asst.policy.article(scope).title,
+                                                      opening(asst.policy.article(scope)))]
     answer = compose.join_blocks([
         "\n".join([*extra, "本措施的主要支持如下（按章节）："]),
         compose.bullet(blocks),
         compose.REPLIES["ask_profile"],
-        compose.quote_line(citation),
+        *(compose.quote_line(c) for c in citations),
     ])
-    return Reply(answer=answer, route="lookup", citations=[citation])
+    return Reply(answer=answer, route="lookup", citations=citations)
 
 
 def wants_overview(asst, text: str, item: str | None) -> bool:
