@@ -3,7 +3,7 @@
 The article numbers are not written in code: ``role_article(policy, "scope")`` finds the article
 whose title holds one of the role's words (``assistant/data/routing.yaml`` ``article_roles``), so a
 policy of the same shape with other numbers works as it is. A sentence of such an article is found
-by the rule data's quote of it (``rules/parameters/provisions``), not by words written here.
+by the rule data's quote of it (a point of ``rules/parameters/provisions``), not by words written here.
 """
 
 from __future__ import annotations
@@ -36,32 +36,24 @@ def opening(article) -> str:
     return article.sentences[0].text if article.sentences else article.text
 
 
-def point_sentence(policy, rules, number: int, point: str) -> str | None:
-    """The sentence of article ``number`` that holds the quote of its provision's ``point``.
+def point_quote(rules, key: str) -> str | None:
+    """The verbatim quote of the rule data's provision point ``key`` ("budget_limit"), or None.
 
     Args:
-        policy: the parsed policy.
-        rules: the rule engine (its ``get_provision``: ``rules/parameters/provisions/*.yaml``).
-        number: the article.
-        point: the key of one of the provision's points ("budget_limit").
-
-    Returns:
-        The verbatim sentence, or None when the rule data has no such point or the article no
-        sentence holding its quote.
+        rules: the rule engine (its ``list_provisions``: ``rules/parameters/provisions/*.yaml``).
+        key: the point's key, unique across the provisions.
     """
-    try:
-        points = rules.get_provision(number).points
-    except LookupError:  # rules.errors.UnknownProvision: no rule data for this article
-        return None
-    quote = next((p["quote"] for p in points if p["key"] == point), None)
-    article = policy.article(number)
-    return next((s.text for s in article.sentences if quote and quote in s.text), None)
+    return next((p["quote"] for prov in rules.list_provisions() for p in prov.points if p["key"] == key), None)
 
 
 def stacking_sentence(policy, rules) -> tuple[int, str] | None:
-    """(article, sentence) of the stacking article's budget limit, quoted with every computed amount:
-    the sentence with its ``budget_limit`` point, else the article's whole text; None without one."""
+    """(article, sentence) of the stacking article's budget limit, cited with every computed amount.
+
+    The sentence is the one that holds the rule data's ``budget_limit`` quote, else the article's
+    whole text (a policy whose rule data quotes it otherwise); None when no article plays the role.
+    """
     number = role_article(policy, "stacking")
     if number is None:
         return None
-    return number, point_sentence(policy, rules, number, BUDGET_POINT) or policy.article(number).text
+    article, quote = policy.article(number), point_quote(rules, BUDGET_POINT)
+    return number, next((s.text for s in article.sentences if quote and quote in s.text), article.text)

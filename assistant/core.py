@@ -152,7 +152,7 @@ class Assistant(ItemRouting):
         from assistant.reading.understanding import understand
 
         try:
-            article = parse_article_ref(text)
+            article = parse_article_ref(text, self.policy.max_article)
         except ArticleOutOfRange:
             article = None
         u = understand(text, self, article)
@@ -187,7 +187,7 @@ class Assistant(ItemRouting):
             if not text:
                 return self._out_of_scope(extra)
         try:
-            article = parse_article_ref(text)
+            article = parse_article_ref(text, self.policy.max_article)
             if article is not None and router.strong_topic(text) and router.topic_article(text)[0] is not None:
                 article = None  # "对第十一条有疑问，找哪个部门解释？" is about interpretation (二十)
         except ArticleOutOfRange:

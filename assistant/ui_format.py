@@ -202,7 +202,7 @@ def article_number(query: str, parse_ref) -> int | None:
 def _numeral(text: str) -> int | None:
     try:
         return chinese_to_int(text)
-    except ValueError:  # "十十": no number
+    except ValueError:  # "四七": no number
         return None
 
 

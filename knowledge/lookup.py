@@ -60,7 +60,7 @@ def parse_article_ref(text: str, max_article: int = DEFAULT_MAX_ARTICLE) -> int 
         if match:
             try:
                 number = chinese_to_int(match.group(1))
-            except ValueError:  # "第十十条": the characters of a numeral, but none
+            except ValueError:  # "四七条": the characters of numerals, but no number
                 continue
             if not 1 <= number <= max_article:
                 raise ArticleOutOfRange(number, max_article)
