@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.compose import label
 from assistant.quantities import format_yuan
 from assistant.ui_format import (
     UNKNOWN,
@@ -21,17 +20,17 @@ from assistant.ui_format import (
     text_html,
     trace_details,
 )
+from knowledge.numerals import article_label, chinese_to_int
 
 NUMBER_TYPES = ("money", "area", "percent", "count", "years")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _CN_NUMBER = re.compile(r"^([零〇一二两三四五六七八九十百千]+)(.*)$")
 _MISSING_NOTE = "缺少以下信息"
-from knowledge.numerals import chinese_to_int
 
 
 def item_choices(items: Sequence[Any]) -> list[tuple[str, str]]:
     """(display, id) pairs: "第（十一）条 租金补贴（rent_subsidy）"."""
-    return [(f"{label(item.clause)} {item.name}（{item.id}）", item.id) for item in items]
+    return [(f"{article_label(item.clause)} {item.name}（{item.id}）", item.id) for item in items]
 
 
 def field_kind(spec) -> str:
