@@ -2,7 +2,8 @@
 
 The article numbers are not written in code: ``role_article(policy, "scope")`` finds the article
 whose title holds one of the role's words (``assistant/data/routing.yaml`` ``article_roles``), so a
-policy of the same shape with other numbers works as it is.
+policy of the same shape with other numbers works as it is. A sentence of such an article is found
+by the rule data's quote of it (a point of ``rules/parameters/provisions``), not by words written here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 from assistant.data_loader import load_yaml
 
 _ROLES = load_yaml("routing.yaml")["article_roles"]
+BUDGET_POINT = "budget_limit"  # the stacking provision's point on the yearly budget and the guide
 
 
 @lru_cache(maxsize=16)
@@ -41,3 +43,29 @@ def defined_terms(policy) -> dict[str, int]:
 @lru_cache(maxsize=4)
 def _defined(texts: tuple[tuple[int, str], ...]) -> dict[str, int]:
     return {m.group(1): number for number, text in texts for m in _DEFINES.finditer(text)}
+def opening(article) -> str:
+    """An article's first sentence (its text when it has no sentences, as the preamble may)."""
+    return article.sentences[0].text if article.sentences else article.text
+
+
+def point_quote(rules, key: str) -> str | None:
+    """The verbatim quote of the rule data's provision point ``key`` ("budget_limit"), or None.
+
+    Args:
+        rules: the rule engine (its ``list_provisions``: ``rules/parameters/provisions/*.yaml``).
+        key: the point's key, unique across the provisions.
+    """
+    return next((p["quote"] for prov in rules.list_provisions() for p in prov.points if p["key"] == key), None)
+
+
+def stacking_sentence(policy, rules) -> tuple[int, str] | None:
+    """(article, sentence) of the stacking article's budget limit, cited with every computed amount.
+
+    The sentence is the one that holds the rule data's ``budget_limit`` quote, else the article's
+    whole text (a policy whose rule data quotes it otherwise); None when no article plays the role.
+    """
+    number = role_article(policy, "stacking")
+    if number is None:
+        return None
+    article, quote = policy.article(number), point_quote(rules, BUDGET_POINT)
+    return number, next((s.text for s in article.sentences if quote and quote in s.text), article.text)

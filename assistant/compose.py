@@ -16,23 +16,22 @@ from dataclasses import replace
 from assistant.data_loader import load_yaml
 from assistant.quantities import format_yuan
 
-# bullet and join_blocks are re-exported: compose.bullet, compose.label, compose.quote_line … keep working
+# bullet and join_blocks are re-exported: compose.bullet, compose.quote_line … keep working
 from assistant.render import (  # noqa: F401
     SEE_ALSO_TITLE,
     bullet,
     join_blocks,
-    label,
     quote_line,
     render_text,
     section,
 )
 from assistant.session import CitationOut, Parts, Reply
+from knowledge.numerals import article_label
 from rules.calc import COMPUTED, USER
 from rules.model import Step
 
 REPLIES = load_yaml("replies.yaml")
 OPEN_VALUES: dict[str, str] = load_yaml("open_values.yaml")
-STACKING_CLAUSE = 19  # 支持原则: stacking, budget limit, application guide
 
 
 def open_value_notes(texts: Iterable[str]) -> list[str]:
@@ -50,20 +49,20 @@ def amount_phrase(result, total: int | None = None) -> str:
     name = result.name
     if result.eligible is False:
         reasons = "；".join(result.reasons) or "不满足条款条件"
-        return f"按{label(result.clause)}，贵企业暂不符合{name}的条件：{reasons}。"
+        return f"按{article_label(result.clause)}，贵企业暂不符合{name}的条件：{reasons}。"
     if total is not None:
         return (
-            f"按{label(result.clause)}，{name}每年{format_yuan(result.amount_yuan)}，"
+            f"按{article_label(result.clause)}，{name}每年{format_yuan(result.amount_yuan)}，"
             f"合计{format_yuan(total)}。"
         )
     if result.amount_yuan is not None:
         per = "每年" if result.per_year else ""
         verb = "最多可获" if result.amount_kind == "upper_bound" else "可获"
         years = f"，{_years_phrase(result)}" if result.per_year and result.years else ""
-        return f"按{label(result.clause)}，贵企业{per}{verb}{name}{format_yuan(result.amount_yuan)}{years}。"
+        return f"按{article_label(result.clause)}，贵企业{per}{verb}{name}{format_yuan(result.amount_yuan)}{years}。"
     if result.bound_yuan is not None:
-        return f"按{label(result.clause)}，{name}最高{format_yuan(result.bound_yuan)}，具体金额政策未明确。"
-    return f"按{label(result.clause)}，{name}的具体金额政策未明确。"
+        return f"按{article_label(result.clause)}，{name}最高{format_yuan(result.bound_yuan)}，具体金额政策未明确。"
+    return f"按{article_label(result.clause)}，{name}的具体金额政策未明确。"
 
 
 def _years_phrase(result) -> str:
@@ -140,7 +139,7 @@ def clarify_parts(result, descriptions: Sequence[str], citations: Sequence[Citat
     """Ask for exactly the missing facts, with no amount."""
     ask = "；".join(descriptions)
     return Parts(layout="rules", notes=list(extra), quotes=list(citations),
-                 conclusion=f"要测算{result.name}（{label(result.clause)}），还需要您提供：{ask}。")
+                 conclusion=f"要测算{result.name}（{article_label(result.clause)}），还需要您提供：{ask}。")
 
 
 def lookup_parts(citations: Sequence[CitationOut], extra: Sequence[str] = (),
@@ -150,7 +149,7 @@ def lookup_parts(citations: Sequence[CitationOut], extra: Sequence[str] = (),
     lead = "该问题" if not whole_article else "您查询的条款"
     title = f"「{main.title}」" if main.title else ""
     return Parts(
-        layout="lookup", notes=list(extra), conclusion=f"{lead}对应{label(main.clause)}{title}。",
+        layout="lookup", notes=list(extra), conclusion=f"{lead}对应{article_label(main.clause)}{title}。",
         caveats=[*notes, *open_value_notes(c.quote for c in citations[:1])],
         closing=REPLIES["ask_facts"] + "；".join(asks) + "。" if asks else "",
         quotes=[main], related=list(rest),
@@ -181,7 +180,7 @@ def chapter_parts(heading: str, citations: Sequence[CitationOut], extra: Sequenc
 
 def out_of_range_parts(count: int, extra: Sequence[str] = ()) -> Parts:
     """No such article: say which numbers exist, in the policy's own labels."""
-    return plain_parts(f"本措施只有{label(1)}至{label(count)}，没有您查询的条款，请核对条款编号。{REPLIES['scope']}",
+    return plain_parts(f"本措施只有{article_label(1)}至{article_label(count)}，没有您查询的条款，请核对条款编号。{REPLIES['scope']}",
                        extra)
 
 

@@ -21,8 +21,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from assistant.text_clauses import clause_end, clause_start
+
 _BARE = object()  # value marker of a bare phrase
-_CLAUSE = re.compile(r"[，。；！？,;!?\n]")
 _REACH = 16  # characters before a phrase searched for its negator or question word
 
 
@@ -61,9 +62,7 @@ def _phrase_matches(text: str, values: dict) -> list[tuple[int, int, Any]]:
 
 def _lead(text: str, start: int) -> str:
     """The text of the phrase's clause before it (at most ``_REACH`` characters)."""
-    before = text[max(0, start - _REACH):start]
-    cut = [m.end() for m in _CLAUSE.finditer(before)]
-    return before[cut[-1]:] if cut else before
+    return text[clause_start(text, start, max(0, start - _REACH)):start]
 
 
 def _stated_values(text: str, values: dict, cues: dict, negated: Any,
@@ -89,9 +88,7 @@ def _stated_values(text: str, values: dict, cues: dict, negated: Any,
 
 def _received(text: str, start: int, end: int, cues: dict) -> bool:
     """The phrase's clause says its award was already received ("股改的100万已经拿了")."""
-    cuts = [m.end() for m in _CLAUSE.finditer(text, 0, start)]
-    stop = _CLAUSE.search(text, end)
-    clause = text[cuts[-1] if cuts else 0:stop.start() if stop else len(text)]
+    clause = text[clause_start(text, start):clause_end(text, end)]
     award = cues["award_words"].search(clause) or re.search(r"[0-9]|万", clause)
     taken = cues["received"].search(clause)
     return bool(award and taken and not re.search("[没未不]", clause[max(0, taken.start() - 2):taken.start()]))

@@ -48,13 +48,17 @@ from assistant.reading.cue_binding import (
 from assistant.reading.lexicon import load_lexicon
 from assistant.reading.places import read_places
 from assistant.reading.tenure import newly_settled
+from assistant.text_clauses import marks_class, split_clauses
+from rules.facts import RANGES as FACT_RANGES
+from rules.facts import UNITS as FACT_UNITS
 
 CUES_PATH = Path(__file__).resolve().parent / "data" / "fact_cues.yaml"
-_CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
-# kind -> (lowest allowed, highest allowed, highest as written, word for messages)
-_LIMITS = {"money": (0, 10**13, "10万亿元", "金额"), "area": (0, 10_000_000, "1000万平方米", "面积"),
-           "percent": (-100, 100_000, "100000%", "比例"), "count": (0, 1_000_000, "100万", "数量"),
-           "years": (0, 100, "100年", "年数"), "price": (0, 100_000, "10万元/平方米", "单价")}
+# The ranges of values are the rule engine's (rules.facts.RANGES). A price per m² is no fact of the
+# engine (it only derives actual_rent_yuan), so its range is the reading's own.
+RANGES = {**FACT_RANGES, "price": (0, 100_000, True)}
+# kind -> (highest as written, word for messages); the written figure reads as RANGES' highest
+LIMIT_WORDS = {"money": ("10万亿元", "金额"), "area": ("1000万平方米", "面积"), "percent": ("100000%", "比例"),
+               "count": ("100万", "数量"), "years": ("100年", "年数"), "price": ("10万元/平方米", "单价")}
 
 
 @dataclass
@@ -132,9 +136,9 @@ def is_claim(text: str, q: Quantity) -> bool:
 
 
 def _check_range(kind: str, value: float, raw: str, label: str) -> str | None:
-    low, high, written, word = _LIMITS[kind]
-    if kind == "area" and value <= 0 or value < low:
-        rule = f"不能低于{low}%" if kind == "percent" else ("必须大于零" if kind == "area" else "不能为负数")
+    (low, high, inclusive), (written, word) = RANGES[kind], LIMIT_WORDS[kind]
+    if value < low or (value == low and not inclusive):
+        rule = f"不能低于{low}{FACT_UNITS[kind]}" if low < 0 else ("不能为负数" if inclusive else "必须大于零")
         return f"{label}“{raw}”不合理：{word}{rule}，请提供实际数值。"
     if value > high:
         return f"{label}“{raw}”超出合理范围（上限{written}），请核对后重新告诉我。"
@@ -155,7 +159,8 @@ def _role_spec(fact: str, candidate: Candidate) -> dict:
     return {"kind": role.get("dimension", candidate.quantity.kind), "label": role.get("label", fact)}
 
 
-_JOINED = re.compile(r"^[^，。；！？,;!?]{0,8}?(?:加|和|\+|＋|另外|另有|还有|以及|再加)[^，。；！？,;!?]{0,8}$")
+_INSIDE = marks_class(inside=True)
+_JOINED = re.compile(f"^{_INSIDE}{{0,8}}?(?:加|和|\\+|＋|另外|另有|还有|以及|再加){_INSIDE}{{0,8}}$")
 
 
 def _joined(text: str, group: list[Candidate]) -> bool:
@@ -245,7 +250,7 @@ def _received_without_figure(text: str, inputs: list, cues: dict, update: FactUp
                 and i.name not in update.facts]
     if not received:
         return []
-    for clause in re.split(r"[，。；！？,;!?]", text):
+    for clause in split_clauses(text):
         taken = cues["received"].search(clause)
         if taken and cues["award_words"].search(clause) and not re.search(
                 "[没未不]", clause[max(0, taken.start() - 2):taken.start()]):

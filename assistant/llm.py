@@ -28,11 +28,13 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 from langchain_core.tools import BaseTool, ToolException
 
 from assistant import compose
+from assistant.articles import role_article
 from assistant.facts import extract_facts
 from assistant.guard import AllowedNumbers, check_answer
 from assistant.prompts import fill, load_prompts
 from assistant.quantities import extract_quantities, format_yuan
 from assistant.session import MAX_CITATIONS, CitationOut, Parts, Reply, Session
+from knowledge.numerals import article_label
 
 log = logging.getLogger("assistant.llm")
 
@@ -235,8 +237,8 @@ class LLMLayer:
             self.prompts["context"], "context", tool_name=TOOL_NAME, question=question,
             user_turns="\n".join(f"{i}. {t}" for i, t in enumerate(session.user_turns, 1)),
             draft=reply.answer,
-            articles="\n\n".join(f"{compose.label(a.number)}「{a.title}」：{a.text}" for a in articles) or "（无）",
-            items="\n".join(f"- {s.id}：{s.name}（{compose.label(s.clause)}）" for s in asst.items),
+            articles="\n\n".join(f"{article_label(a.number)}「{a.title}」：{a.text}" for a in articles) or "（无）",
+            items="\n".join(f"- {s.id}：{s.name}（{article_label(s.clause)}）" for s in asst.items),
         )
 
     # -- the checks on the final text ------------------------------------------------------------
@@ -248,7 +250,7 @@ class LLMLayer:
             raise Fallback("empty answer")
         if not _looks_like_answer(text):
             raise Fallback(f"not an answer: {text[:40]!r}")
-        out = _from_results(reply, turn.results)
+        out = _from_results(reply, turn.results, role_article(asst.policy, "stacking"))
         _check_citations(text, out, turn.context)
         _check_quotes(asst, session, text, out, reply.answer)
         same = out.trace == reply.trace  # the engine's calculation still stands beside the text
@@ -299,7 +301,7 @@ def _looks_like_answer(text: str) -> bool:
     return cjk >= 4 and cjk >= 0.3 * len(letters)
 
 
-def _from_results(reply: Reply, results: list) -> Reply:
+def _from_results(reply: Reply, results: list, stacking: int | None) -> Reply:
     """A copy of ``reply``, with the fields of the model's last tool result if it computed anew."""
     out = replace(reply, citations=list(reply.citations), trace=list(reply.trace), missing=list(reply.missing),
                   guard_events=list(reply.guard_events))
@@ -311,8 +313,8 @@ def _from_results(reply: Reply, results: list) -> Reply:
         return out  # the same computation (perhaps with a total over the years): keep the reply's
     mains = {r["citation"]["clause"]: CitationOut(r["citation"]["clause"], r["citation"]["title"],
                                                   r["citation"]["quote"]) for r in reversed(results)}
-    stacking = [c for c in reply.citations if c.clause == compose.STACKING_CLAUSE and c.clause not in mains]
-    out.citations = [*mains.values(), *stacking]  # the last result's article first
+    kept = [c for c in reply.citations if c.clause == stacking and c.clause not in mains]
+    out.citations = [*mains.values(), *kept]  # the last result's article first
     out.route = "clarify" if last["missing"] else "rules"
     out.amount_yuan, out.eligible, out.item = last["amount_yuan"], last["eligible"], last["item"]
     out.missing, out.trace = list(last["missing"]), steps

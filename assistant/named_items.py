@@ -14,6 +14,7 @@ from itertools import pairwise
 from assistant import compose, router
 from assistant.quantities import format_yuan
 from assistant.session import CitationOut, Parts, Reply, Session
+from knowledge.numerals import article_label
 
 NAMED_SCORE = 2  # a listed item may be named by two characters of keyword ("展会", "房租")
 _JOIN = re.compile(r"和|与|及|、|以及|跟|加上|还有")
@@ -95,11 +96,11 @@ def answer_named(asst, session: Session, text: str, items: list[str], extra: lis
         citations.append(quote)
         if result.amount_yuan is not None and not result.missing:
             per = "每年" if result.per_year else ""
-            lines.append(f"{compose.label(result.clause)}「{result.title}」{result.name}：{per}{format_yuan(result.amount_yuan)}")
+            lines.append(f"{article_label(result.clause)}「{result.title}」{result.name}：{per}{format_yuan(result.amount_yuan)}")
             trace += [s.text for s in result.trace]
             amounts.append(result.amount_yuan)
         else:
-            lines.append(f"{compose.label(result.clause)}「{result.title}」{result.name}：“{result.citation.quote}”")
+            lines.append(f"{article_label(result.clause)}「{result.title}」{result.name}：“{result.citation.quote}”")
     parts = Parts(layout="list", notes=list(extra), conclusion="您问到的各项，按提问的顺序：", listing=lines,
                   caveats=[compose.REPLIES["budget_caveat"], compose.REPLIES["draft_caveat"]])
     route = "rules" if amounts else "lookup"

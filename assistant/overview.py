@@ -9,10 +9,10 @@ the facts that would let it compute.
 from __future__ import annotations
 
 from assistant import compose
+from assistant.articles import opening, role_article
 from assistant.quantities import format_yuan
 from assistant.session import CitationOut, Parts, Reply, Session
-
-SCOPE_CLAUSE = 18
+from knowledge.numerals import article_label
 
 
 def answer_overview(asst, session: Session, text: str, extra: list[str]) -> Reply:
@@ -49,7 +49,7 @@ def several_items(asst, text: str) -> list:
 
 def answer_several(results, extra: list[str]) -> Reply:
     """One line per item, each with its amount or bound, then the caveats."""
-    lines = [f"{compose.label(r.clause)} {r.name}：{_amount(r)}" for r in results]
+    lines = [f"{article_label(r.clause)} {r.name}：{_amount(r)}" for r in results]
     notes = sorted({note for r in results for note in getattr(r, "notes", [])})
     parts = Parts(layout="list", notes=list(extra), listing=lines,
                   conclusion="按您提供的情况，可能适用以下支持（逐项条件以条款原文为准）：",
@@ -72,13 +72,14 @@ def _amount(result) -> str:
 def _catalogue(asst, extra: list[str]) -> Reply:
     blocks = []
     for chapter in asst.policy.chapters:
-        titles = "、".join(f"{compose.label(n)}{asst.policy.article(n).title}" for n in chapter.articles)
+        titles = "、".join(f"{article_label(n)}{asst.policy.article(n).title}" for n in chapter.articles)
         blocks.append(f"{chapter.title}：{titles}")
-    scope = asst.policy.article(SCOPE_CLAUSE)
-    citation = CitationOut(SCOPE_CLAUSE, scope.title, scope.sentences[0].text if scope.sentences else scope.text)
+    scope = role_article(asst.policy, "scope")
+    citations = [] if scope is None else [CitationOut(scope, asst.policy.article(scope).title,
+                                                      opening(asst.policy.article(scope)))]
     parts = Parts(layout="list", notes=list(extra), conclusion="本措施的主要支持如下（按章节）：", listing=blocks,
-                  closing=compose.REPLIES["ask_profile"], quotes=[citation])
-    return Reply.from_parts(parts, route="lookup", citations=[citation])
+                  closing=compose.REPLIES["ask_profile"], quotes=citations)
+    return Reply.from_parts(parts, route="lookup", citations=citations)
 
 
 def wants_overview(asst, text: str, item: str | None) -> bool:

@@ -24,20 +24,20 @@ letter: "web", "wifi" stay words); "八百多平", "100多万", "一个多亿" g
 100万, 1亿) with ``approx`` set — a lower bound, which fact extraction passes on with a note.
 "十几万" is left unread.
 
-Chinese numerals go through ``cn2an``; its quirks are guarded here: a lone multiplier ("百",
-"千万"), digit strings ("两两" → 22) and "一点五亿" are handled before or instead of calling it,
-and a single "一" before a measure word ("一家", "一次性") is grammar, not a count.
+Chinese numerals are read by ``knowledge.numerals.read_numeral`` (the one reader, which guards
+``cn2an``'s quirks: a lone multiplier, digit strings "两两", "一点五亿"); the colloquial forms around
+a numeral ("一亿二", "3个亿", "八百多") are read here, and a single "一" before a measure word ("一家",
+"一次性") is grammar, not a count.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-import cn2an
+from knowledge.numerals import DIGITS, MULTIPLIERS, read_numeral
 
 MAX_TURN_CHARS = 2000
 """A user turn longer than this is cut by ``normalize_text`` (and flagged as truncated)."""
@@ -58,7 +58,7 @@ _YUAN_SIGN = re.compile(r"(?:[¥￥]|RMB|CNY)\s*(\d[\d,]*(?:\.\d+)?(?:万|亿)?)
 
 _CN_NEXT_DOWN = re.compile("^(.*[万亿])([一二两三四五六七八九])$")
 _RMB_WORD = re.compile("人民币\\s*(?=[0-9零〇一二两三四五六七八九十百千])")
-_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_DIGITS = "".join(DIGITS)
 _CN_NUM = f"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿点]*"
 _NUMBER = re.compile(
     r"(?P<neg>(?<![0-9.])(?<![0-9.] )-|负)?(?P<pct>百分之)?(?:"
@@ -81,8 +81,6 @@ _UNIT = re.compile(
     r"|(?P<date>月|日)"
     r"|(?P<count>个|家|项|次(?!性)|件|名|位|款|套))")
 _RANGE = re.compile(r" ?[-~～—–至到] ?")
-_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6,
-                "千万": 10**7, "亿": 10**8, "万亿": 10**12}
 _BIG = ("万", "亿")
 _LATIN = {"w": "万", "W": "万", "k": "千", "K": "千"}  # "30w", "5k元": internet shorthand, after a digit
 _NEXT_DOWN = {"万": "千", "亿": "千万", "十万": "万", "百万": "十万", "千万": "百万"}
@@ -172,33 +170,6 @@ def format_yuan(n: int) -> str:
     return f"{sign}{a}元"
 
 
-@lru_cache(maxsize=4096)
-def _cn_value(run: str) -> Decimal | None:
-    """Value of a Chinese numeral run via cn2an, or None when it is not a number."""
-    if len(run) > 20 or run.endswith("点"):
-        return None
-    if all(ch in _CN_DIGITS for ch in run) and len(run) > 1:
-        return None  # "两两", "一二三": digit strings are only read before 年 (see _digit_string)
-    for cut in (0, 2, 1):
-        head, tail = (run[:-cut], run[-cut:]) if cut else (run, "")
-        if cut and tail not in _MULTIPLIERS or not head:
-            continue
-        try:
-            value = Decimal(str(cn2an.cn2an(head, "normal")))
-        except (ValueError, KeyError, IndexError, TypeError, InvalidOperation):
-            continue
-        return value * _MULTIPLIERS.get(tail, 1)
-    return None
-
-
-def _digit_string(run: str) -> Decimal | None:
-    """'二〇二三' → 2023 (calendar years written digit by digit)."""
-    if len(run) == 4 and all(ch in _CN_DIGITS for ch in run):
-        return Decimal("".join(str("零一二三四五六七八九".find(ch) % 10) if ch != "〇" else "0"
-                               for ch in run.replace("两", "二")))
-    return None
-
-
 def _number_value(m: re.Match) -> tuple[Decimal, str] | None:
     """The number of a match (before its unit) and its written multiplier."""
     if m["ar"]:
@@ -206,27 +177,27 @@ def _number_value(m: re.Match) -> tuple[Decimal, str] | None:
         if len(digits) > _MAX_DIGITS:
             return None
         mult = _LATIN.get(m["mult"] or "", m["mult"] or "")
-        value = Decimal(digits) * _MULTIPLIERS.get(mult, 1)
+        value = Decimal(digits) * MULTIPLIERS.get(mult, 1)
     else:
         run = m["cn"].rstrip("点")
         colloquial = _CN_NEXT_DOWN.match(run)  # "一亿二" is 1.2亿, "三万五" 3.5万
         if colloquial:
             head, digit = colloquial.groups()
-            value = _cn_value(head)
+            value = read_numeral(head)
             mult = next(b for b in ("亿", "万") if head.endswith(b))
             if value is None:
                 return None
-            value += _cn_value(digit) * _MULTIPLIERS[_NEXT_DOWN[mult]]
+            value += read_numeral(digit) * MULTIPLIERS[_NEXT_DOWN[mult]]
             return (-value if m["neg"] else value), mult
-        value = _cn_value(run) if run else None
+        value = read_numeral(run) if run else None
         if value is None:
             return None
         mult = next((b for b in ("万亿", "亿", "万") if run.endswith(b)), "")
     if m["sub"] and (step := m["submult"] or _NEXT_DOWN.get(mult)):
-        value += int(m["sub"]) * _MULTIPLIERS[step]  # "2万5千", "2万5" → 25000; "1亿5" → 1.5亿
+        value += int(m["sub"]) * MULTIPLIERS[step]  # "2万5千", "2万5" → 25000; "1亿5" → 1.5亿
     tail = _LATIN.get(m["gmult"] or "", m["gmult"]) or _LATIN.get(m["amult"] or "", m["amult"])
     if tail:
-        value, mult = value * _MULTIPLIERS[tail], tail  # "3个亿", "100多万"
+        value, mult = value * MULTIPLIERS[tail], tail  # "3个亿", "100多万"
     return (-value if m["neg"] else value), mult
 
 
@@ -280,7 +251,7 @@ def _classify(m: re.Match, value: Decimal, mult: str, kind: str, text: str) -> s
 
 def _is_calendar_year(m: re.Match, value: Decimal) -> bool:
     if m["cn"]:
-        return _digit_string(m["cn"]) is not None
+        return read_numeral(m["cn"], by_digit=True) is not None
     return not m["mult"] and len(m["ar"]) == 4 and 1900 <= value <= 2100
 
 
@@ -290,7 +261,7 @@ def _scan(text: str) -> list[tuple[re.Match, Decimal, str, str, str, int]]:
     for m in _NUMBER.finditer(text):
         parsed = _number_value(m)
         if parsed is None and m["cn"]:
-            digits = _digit_string(m["cn"])
+            digits = read_numeral(m["cn"], by_digit=True)
             parsed = (digits, "") if digits is not None and text[m.end():m.end() + 1] == "年" else None
         if parsed is None:
             continue
@@ -309,7 +280,7 @@ def _inherit_ranges(text: str, found: list) -> list:
         if kind or not _RANGE.fullmatch(text, end, nxt[0].start()):
             continue
         if not mult and nxt[2] and m["ar"]:
-            value, mult = value * _MULTIPLIERS[nxt[2]], nxt[2]
+            value, mult = value * MULTIPLIERS[nxt[2]], nxt[2]
         out[i - 1] = (m, value, mult, nxt[3], nxt[4], end)
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from assistant.session import CitationOut, Parts, Reply
+from knowledge.numerals import article_label
 
 STEPS_TITLE = "计算过程："
 QUOTES_TITLE = "依据："
@@ -19,26 +20,10 @@ CAVEAT_TITLES = {"lookup": "注意："}  # a layout's heading over its caveats; 
 RELATED_TITLES = {"lookup": "相关条款："}  # over its further articles; "另见：" otherwise
 
 
-def label(clause: int) -> str:
-    """The citation label of an article: 第（十一）条, or 序言 for the preamble."""
-    if clause == 0:
-        return "序言"
-    return f"第（{_cn_number(clause)}）条"
-
-
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else digits[tens]
-    return f"{head}十{digits[ones] if ones else ''}"
-
-
 def quote_line(citation: CitationOut) -> str:
     """``第（十一）条「加强企业产业用房支持」：“…”``"""
     title = f"「{citation.title}」" if citation.title else ""
-    return f"{label(citation.clause)}{title}：“{citation.quote}”"
+    return f"{article_label(citation.clause)}{title}：“{citation.quote}”"
 
 
 def bullet(lines: Sequence[str]) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.data_loader import load_yaml
+from assistant.text_clauses import clause_spans, marks_class
 
 _VOCAB = load_yaml("routing.yaml")
 
@@ -130,7 +131,7 @@ def keyword_spans(keyword: str, text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=4096)
 def _gapped(keyword: str) -> re.Pattern:
-    return re.compile(r"[^，。；！？、,.;!?]{0,2}".join(re.escape(ch) for ch in keyword))
+    return re.compile(f"{marks_class('、.', inside=True)}{{0,2}}".join(re.escape(ch) for ch in keyword))
 
 
 TITLE_VERBS = re.compile(r"^(支持|加强|促进|推动|打造|积极|大力|鼓励|强化|布局建设|构建)+")
@@ -178,16 +179,13 @@ def asks_amount(text: str) -> bool:
     return contains_any(text, AMOUNT_SIGNALS) or contains_any(text, ELIGIBILITY_SIGNALS)
 
 
-_CLAUSES = re.compile(r"[^，。；！？,;!?]+")
-
-
 def ask_clause(text: str) -> str:
     """The clause that asks: the last one with an amount or eligibility word that is a question
     ("每年能补多少？"), else the last one with such a word ("…拿到了银行经营贷款" only states)."""
-    clauses = [m for m in _CLAUSES.finditer(text) if asks_amount(m.group())]
-    questions = [m for m in clauses if looks_like_question(text[m.start():m.end() + 1])]
+    clauses = [(a, b) for a, b in clause_spans(text) if asks_amount(text[a:b])]
+    questions = [(a, b) for a, b in clauses if looks_like_question(text[a:b + 1])]
     asking = questions or clauses
-    return asking[-1].group() if asking else ""
+    return text[asking[-1][0]:asking[-1][1]] if asking else ""
 
 
 # A question word or mark, or an A-not-A question ("包不包括", "算不算", "适不适用").

@@ -11,11 +11,13 @@ import logging
 import re
 
 from assistant import compose, router
+from assistant.articles import opening, stacking_sentence
 from assistant.facts import extract_facts, fact_labels, merge_facts
 from assistant.quantities import format_yuan
 from assistant.reading.derive import derive
 from assistant.reading.several import combine_results
 from assistant.session import CitationOut, Reply, Session
+from knowledge.numerals import article_label
 from rules.facts import FACTS, plain_description
 
 log = logging.getLogger("assistant.rules")
@@ -133,10 +135,13 @@ def _earlier_award(session: Session, spec, text: str, new_facts: dict) -> list[s
 
 
 def _citations(asst, result) -> list[CitationOut]:
+    """The item's article, then the stacking article's budget sentence (every amount is subject to it)."""
     main = CitationOut(result.citation.clause, result.citation.title, result.citation.quote)
-    stacking = asst.policy.article(compose.STACKING_CLAUSE)
-    quote = next((s.text for s in stacking.sentences if "受区经济发展专项资金年度总额控制" in s.text), stacking.text)
-    return [main, CitationOut(stacking.number, stacking.title, quote)]
+    stacking = stacking_sentence(asst.policy, asst.rules)
+    if stacking is None:
+        return [main]
+    number, quote = stacking
+    return [main, CitationOut(number, asst.policy.article(number).title, quote)]
 
 
 def _clarify_reply(spec, result, citations, extra) -> Reply:
@@ -164,9 +169,8 @@ def _result_reply(result, citations, extra, wants_total: bool, years: int | None
 def _fact_problem_reply(asst, spec, problems: list[str], extra: list[str]) -> Reply:
     """Bad or contradictory facts: say what is wrong, change nothing, ask again."""
     article = asst.policy.article(spec.clause)
-    first = article.sentences[0].text if article.sentences else article.text
-    citations = [CitationOut(spec.clause, article.title, first)]
-    ask = f"请核对后重新告诉我，我会按{compose.label(spec.clause)}为您测算{spec.name}。"
+    citations = [CitationOut(spec.clause, article.title, opening(article))]
+    ask = f"请核对后重新告诉我，我会按{article_label(spec.clause)}为您测算{spec.name}。"
     parts = compose.plain_parts("\n".join([*problems, ask]), extra)
     # the range limits in these messages come from the rule engine's checks: they are part of its trace
     return Reply.from_parts(parts, route="clarify", citations=citations, item=spec.id, trace=list(problems))

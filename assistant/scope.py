@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant import compose
-from assistant.articles import role_article
+from assistant.articles import opening, role_article
 from assistant.data_loader import load_yaml
 from assistant.session import CitationOut, Parts, Reply
+from assistant.text_clauses import split_clauses
+from knowledge.numerals import article_label
 
 _SCOPE = load_yaml("routing.yaml")["scope"]
-_SPLIT = re.compile(r"[、，,；;。]|及|和(?!相关)")
+_JOINERS = re.compile(r"及|和(?!相关)")  # within a clause, the fields' joining words
 _FRAME = re.compile(r"^(?:本若干措施|本措施)?(?:支持范围为|重点支持)|等领域$|^相关")
 _SUFFIX = re.compile(r"(?:产业|服务业|服务|领域)$")
 _ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|可以|算|属于|适用|在)")
@@ -27,7 +28,8 @@ _ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|�
 @lru_cache(maxsize=4)
 def scope_fields(sentence: str) -> tuple[str, ...]:
     """The fields a scope sentence names, longest first ("互联网安全服务", …, "软件")."""
-    parts = [_FRAME.sub("", p.strip()) for p in _SPLIT.split(sentence)]
+    parts = [_FRAME.sub("", p.strip()) for clause in split_clauses(sentence, extra="、")
+             for p in _JOINERS.split(clause)]
     fields = {p for p in parts if len(p) >= 2} | {_SUFFIX.sub("", p) for p in parts if len(p) >= 4}
     fields = {f for f in fields if len(f) >= 2 and f not in ("高水平应用", "人工智能高质量发展")}
     return tuple(sorted(fields, key=len, reverse=True))
@@ -55,8 +57,7 @@ def scope_verdict(policy, text: str) -> tuple[bool | None, str]:
     number = role_article(policy, "scope")
     if number is None:
         return None, ""
-    art = policy.article(number)
-    return judge(text, scope_fields(art.sentences[0].text if art.sentences else art.text))
+    return judge(text, scope_fields(opening(policy.article(number))))
 
 
 def answer_scope(asst, text: str, extra: list[str]) -> Reply | None:
@@ -65,17 +66,17 @@ def answer_scope(asst, text: str, extra: list[str]) -> Reply | None:
     if number is None:
         return None
     art = asst.policy.article(number)
-    sentence = art.sentences[0].text if art.sentences else art.text
+    sentence = opening(art)
     verdict, named = judge(text, scope_fields(sentence))
     if not named and not _ASKS_WHETHER.search(text):
         return None
     citation = CitationOut(number, art.title, sentence)
     lead = {
-        True: f"属于。您所说的业务对应{compose.label(number)}所列的“{named}”，在本措施支持范围内；"
+        True: f"属于。您所说的业务对应{article_label(number)}所列的“{named}”，在本措施支持范围内；"
               "具体能申请哪一项，还要看该项的条件。",
-        False: f"不属于。“{named}”不在{compose.label(number)}所列的支持范围（人工智能、软件和信息技术服务、"
+        False: f"不属于。“{named}”不在{article_label(number)}所列的支持范围（人工智能、软件和信息技术服务、"
                "互联网和相关服务）内，本措施的各项支持一般不适用。",
-        None: f"仅凭{compose.label(number)}的文字无法确定：请对照条款所列领域，以企业主营业务由主管部门认定为准。",
+        None: f"仅凭{article_label(number)}的文字无法确定：请对照条款所列领域，以企业主营业务由主管部门认定为准。",
     }[verdict]
     parts = Parts(layout="lookup", notes=list(extra), conclusion=lead, quotes=[citation])
     return Reply.from_parts(parts, route="lookup", citations=[citation], eligible=verdict)

@@ -96,7 +96,7 @@ class Turn:
     @cached_property
     def _article_ref(self) -> tuple[int | None, bool]:
         try:
-            article = parse_article_ref(self.text)
+            article = parse_article_ref(self.text, self.asst.policy.max_article)
         except ArticleOutOfRange:
             return None, True
         if article is not None and router.strong_topic(self.text) and router.topic_article(self.text)[0] is not None:

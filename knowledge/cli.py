@@ -143,12 +143,11 @@ def _format_json(query: str, hits: list[Any]) -> str:
 
 
 def _format_text(query: str, hits: list[Any]) -> str:
-    from knowledge.numerals import int_to_chinese
+    from knowledge.numerals import article_label
 
     lines = [f"问：{query}"]
     for rank, hit in enumerate(hits, start=1):
-        label = f"第（{int_to_chinese(hit.clause)}）条"
-        lines.append(f"{rank}. {label}「{hit.title}」 {hit.score:.2f}\n   [{hit.sentence_id}] {hit.snippet}")
+        lines.append(f"{rank}. {article_label(hit.clause)}「{hit.title}」 {hit.score:.2f}\n   [{hit.sentence_id}] {hit.snippet}")
     if not hits:
         lines.append("（没有找到相关条款）")
     return "\n".join(lines)

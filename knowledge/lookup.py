@@ -58,7 +58,10 @@ def parse_article_ref(text: str, max_article: int = DEFAULT_MAX_ARTICLE) -> int 
     for pattern in _PATTERNS:
         match = pattern.search(normalized)
         if match:
-            number = chinese_to_int(match.group(1))
+            try:
+                number = chinese_to_int(match.group(1))
+            except ValueError:  # "四七条": the characters of numerals, but no number
+                continue
             if not 1 <= number <= max_article:
                 raise ArticleOutOfRange(number, max_article)
             return number

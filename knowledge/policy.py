@@ -24,7 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.errors import ArticleNotFound, PolicyFormatError, SentenceNotFound
-from knowledge.numerals import NUMERAL_CHARS, chinese_to_int, int_to_chinese
+from knowledge.numerals import (
+    NUMERAL_CHARS,
+    article_label,
+    chinese_to_int,
+    int_to_chinese,
+)
 
 # Bump when parsing or sentence splitting changes: it is part of the index fingerprint.
 PARSER_VERSION = "1"
@@ -184,7 +189,7 @@ def parse_policy(text: str) -> Policy:
         raise PolicyFormatError("没有找到章标题（形如“一、……”），无法解析政策结构。")
     articles = _build_articles(chapters)
     preamble_text = "\n".join(preamble_lines)
-    preamble = Article(0, "", "", preamble_text, _sentences(0, preamble_text), "序言")
+    preamble = Article(0, "", "", preamble_text, _sentences(0, preamble_text), article_label(0))
     chapter_objs = tuple(
         Chapter(number, ch_title, f"{int_to_chinese(number)}、{ch_title}", tuple(nums))
         for number, ch_title, nums in _chapter_index(chapters)
@@ -232,9 +237,9 @@ def _chapter_index(chapters: list[tuple[str, list[list[str]]]]) -> list[tuple[in
     out = []
     for expected, (heading, blocks) in enumerate(chapters, start=1):
         numeral, ch_title = _CHAPTER.match(heading).groups()
-        if chinese_to_int(numeral) != expected:
+        if _number(numeral) != expected:
             raise PolicyFormatError(f"章序号不连续：期望第{expected}章，实际为“{heading}”。")
-        numbers = [chinese_to_int(_ARTICLE.match(block[0]).group(1)) for block in blocks]
+        numbers = [_number(_ARTICLE.match(block[0]).group(1)) for block in blocks]
         out.append((expected, ch_title, numbers))
     return out
 
@@ -257,13 +262,20 @@ def _build_articles(chapters: list[tuple[str, list[list[str]]]]) -> dict[int, Ar
 def _parse_article(block: list[str], chapter: str) -> Article:
     """Build one article from its paragraphs; the first sentence is its short title."""
     numeral, rest = _ARTICLE.match(block[0]).groups()
-    number = chinese_to_int(numeral)
+    number = _number(numeral)
     head = (split_sentences(rest) or [rest])[0]
     title = head.rstrip(_ENDERS + "：:")
     body_text = "\n".join([rest[len(head):].strip(), *block[1:]]).strip()
-    label = f"第（{int_to_chinese(number)}）条"
     text = "\n".join(block)
-    return Article(number, title, chapter, text, _sentences(number, body_text), label)
+    return Article(number, title, chapter, text, _sentences(number, body_text), article_label(number))
+
+
+def _number(numeral: str) -> int:
+    """A chapter's or article's number; a numeral that reads as none is a format error."""
+    try:
+        return chinese_to_int(numeral)
+    except ValueError:
+        raise PolicyFormatError(f"无法识别的序号：“{numeral}”。") from None
 
 
 def _sentences(number: int, body: str) -> tuple[Sentence, ...]:

@@ -15,7 +15,7 @@ from rules.errors import UnknownItem, UnknownProvision
 from rules.facts import FACTS, choice_label, coerce
 from rules.items import REGISTRY, ItemDef
 from rules.model import ItemSpec, Provision, Result
-from rules.overlaps import annotate_overlaps
+from rules.overlaps import OVERLAP_POINT, annotate_overlaps
 from rules.params import ItemParameters, load_items, load_provisions
 
 SCOPE_FACT = "in_scope"
@@ -80,7 +80,8 @@ def match(profile: Mapping[str, object]) -> list[Result]:
         result = compute(item_id, given)
         if result.eligible is not False:
             results.append(result)
-    return annotate_overlaps(results, load_provisions()[19])
+    stacking = next(p for p in load_provisions().values() if any(pt["key"] == OVERLAP_POINT for pt in p.points))
+    return annotate_overlaps(results, stacking)
 
 
 def list_provisions() -> list[Provision]:

@@ -10,7 +10,9 @@ title) and the several landing awards of one newly settled firm are such
 
 from __future__ import annotations
 
-from rules.model import Provision, Result
+from rules.model import Provision, Result, clause_label
+
+OVERLAP_POINT = "highest_of_district"  # the point of the stacking provision these notes quote
 
 OVERLAP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("“国家鼓励的重点软件企业”称号", ("key_software_landing", "key_software_recognition")),
@@ -24,7 +26,7 @@ OVERLAP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def annotate_overlaps(results: list[Result], stacking: Provision) -> list[Result]:
     """Add ``overlaps`` and a (十九) note to results that fall in the same group."""
-    quote = next(p["quote"] for p in stacking.points if p["key"] == "highest_of_district")
+    quote = next(p["quote"] for p in stacking.points if p["key"] == OVERLAP_POINT)
     by_id = {r.item: r for r in results}
     for what, group in OVERLAP_GROUPS:
         members = [by_id[item] for item in group if item in by_id]
@@ -38,7 +40,7 @@ def annotate_overlaps(results: list[Result], stacking: Provision) -> list[Result
             result.overlaps.extend(m.item for m in others if m.item not in result.overlaps)
             names = "、".join(f"{m.name}（{m.item}）" for m in others)
             result.notes.append(
-                f"与{names}可能是就{what}给予的同类奖励。第（十九）条：“{quote}，不重复补贴”，"
+                f"与{names}可能是就{what}给予的同类奖励。{clause_label(stacking.clause)}：“{quote}，不重复补贴”，"
                 f"通常只能择高享受其中一项（{verdict}），以当年申请指南为准。")
     return results
 

@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assistant.quantities import format_yuan
-from assistant.render import label
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import article_label, chinese_to_int
 from ui.format import (
     UNKNOWN,
     amount_text,
@@ -31,7 +30,7 @@ _MISSING_NOTE = "缺少以下信息"
 
 def item_choices(items: Sequence[Any]) -> list[tuple[str, str]]:
     """(display, id) pairs: "第（十一）条 租金补贴（rent_subsidy）"."""
-    return [(f"{label(item.clause)} {item.name}（{item.id}）", item.id) for item in items]
+    return [(f"{article_label(item.clause)} {item.name}（{item.id}）", item.id) for item in items]
 
 
 def field_kind(spec) -> str:

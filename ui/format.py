@@ -17,10 +17,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from assistant.articles import opening, role_article
 from assistant.quantities import format_yuan
-from assistant.render import caveat_title, label, quote_line
+from assistant.render import caveat_title, quote_line
 from assistant.session import CitationOut
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import article_label, chinese_to_int
 
 UNKNOWN = "未知"
 BOOL_CHOICES = ("是", "否", UNKNOWN)
@@ -76,7 +77,7 @@ def eligibility_text(eligible: bool | None) -> str:
 def citation_title(citation: Mapping[str, Any]) -> str:
     """``第（十一）条「加强企业产业用房支持」``."""
     title = citation.get("title") or ""
-    return label(int(citation["clause"])) + (f"「{title}」" if title else "")
+    return article_label(int(citation["clause"])) + (f"「{title}」" if title else "")
 
 
 def _quote_lines(citations: Iterable[Mapping[str, Any]]) -> set[str]:
@@ -168,9 +169,17 @@ def article_number(query: str, parse_ref) -> int | None:
         parse_ref: ``knowledge.lookup.parse_article_ref`` (raises ArticleOutOfRange).
     """
     match = _BARE_NUMBER.match(unicodedata.normalize("NFKC", query))
-    if match:  # checked for range the same way as "第N条"
-        return parse_ref(f"第{chinese_to_int(match.group(1))}条")
+    number = _numeral(match.group(1)) if match else None
+    if number is not None:  # checked for range the same way as "第N条"
+        return parse_ref(f"第{number}条")
     return parse_ref(query)
+
+
+def _numeral(text: str) -> int | None:
+    try:
+        return chinese_to_int(text)
+    except ValueError:  # "四七": no number
+        return None
 
 
 def search_terms(query: str) -> list[str]:
@@ -299,8 +308,8 @@ def about_html(policy, items: Sequence[Any], office: str, scope: str) -> str:
         f"<tr><td>{esc(a.label)}</td><td>{esc(a.title)}</td>"
         f"<td>{esc('、'.join(by_clause.get(a.number, [])) or '条文查询')}</td></tr>"
         for a in policy.articles.values())
-    dates = [s.text for a in policy.articles.values() for s in a.sentences if "施行" in s.text]
-    date_quote = f"<blockquote>{esc(dates[0])}</blockquote>" if dates else ""
+    dates = role_article(policy, "dates")  # its opening sentence says from when, and until when
+    date_quote = f"<blockquote>{esc(opening(policy.article(dates)))}</blockquote>" if dates is not None else ""
     return (f'<div class="qa-about"><h2>{esc(policy.title)}</h2>'
             f'<p><span class="qa-status">{esc(policy.status)}</span> '
             f"本措施目前为{esc(policy.status)}，施行日期与有效期尚未填写（原文为“****年*月*日”），"

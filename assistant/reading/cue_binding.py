@@ -23,8 +23,7 @@ from assistant.reading.binding import (
 )
 from assistant.reading.lexicon import load_lexicon, roles_for
 from assistant.reading.measures import Measure, read_measures
-
-_CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
+from assistant.text_clauses import CLAUSE_MARKS, clause_end, clause_start
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,7 @@ class Candidate:
 def clause_of(text: str, q: Quantity) -> tuple[str, str]:
     """The text of the number's clause before and after it."""
     start, end = q.span
-    before = text[:start]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(before, max(0, start - 40))), default=max(0, start - 40))
-    after = text[end:end + 40]
-    stop = _CLAUSE_END.search(after)
-    return text[cut:start], after[:stop.start()] if stop else after
+    return text[clause_start(text, start, max(0, start - 40)):start], text[end:clause_end(text, end, end + 40)]
 
 
 def _cue_distance(patterns: list[re.Pattern], before: str, after: str) -> tuple[float, int] | None:
@@ -174,16 +169,12 @@ def _single_counts(text: str, cues: dict, taken: list[Quantity]) -> list[Quantit
     out = []
     for m in _ONE.finditer(text):
         near = text[m.end():m.end() + 6]
-        said_before = text[_clause_start(text, m.start()):m.start()]  # "应用案例是一个"
-        ends = not near[:1] or near[:1] in "，。；！？,;!?了啊呀吧"
+        said_before = text[clause_start(text, m.start()):m.start()]  # "应用案例是一个"
+        ends = not near[:1] or near[:1] in CLAUSE_MARKS + "了啊呀吧"
         if (any(p.search(near[:4]) for p in heads) or (ends and any(p.search(said_before) for p in heads))) \
                 and not any(q.span[0] <= m.start() < q.span[1] for q in taken):
             out.append(Quantity(1, "count", m.group()[-1], m.span(), m.group()))
     return out
-
-
-def _clause_start(text: str, pos: int) -> int:
-    return max([0, *(m.end() for m in _CLAUSE_END.finditer(text, 0, pos))])
 
 
 def _bindable(text: str, cues: dict, counts: dict) -> tuple[list[Quantity], dict[tuple[int, int], Measure],
@@ -251,7 +242,7 @@ def _cued(text: str, quantities: list, measures: dict, asked: set, cues: dict, k
             continue
         unit = measures[q.span].per_count if q.span in measures else ""
         if unit in counts:  # "租了两层，每层600平": the head noun stands with the count of floors
-            before = text[_clause_start(text, counts[unit][2]):q.span[0]]
+            before = text[clause_start(text, counts[unit][2]):q.span[0]]
         prev = quantities[n - 1] if n else None
         own = _own_part(before, after, q, prev, quantities[n + 1] if n + 1 < len(quantities) else None)
         since = before[-(q.span[0] - prev.span[1]):] if prev and q.span[0] - prev.span[1] < len(before) else before

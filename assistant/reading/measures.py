@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 
 from assistant.quantities import Quantity, extract_quantities, fold_width, number_word
 from assistant.reading.lexicon import Lexicon, load_lexicon
+from assistant.text_clauses import clause_start
 
-_CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
 _COUNTED = re.compile(r"\s*(层|套|间|栋|处)")
 _ADJACENT = re.compile(r"\s*(?:的)?\s*")
 
@@ -94,8 +94,7 @@ def _inside(span: tuple[int, int], phrases: list[re.Match]) -> bool:
 
 def _window(text: str, start: int, floor: int) -> int:
     """Where the number's own stretch of text begins: its clause, after the previous figure."""
-    cut = [m.end() for m in _CLAUSE_END.finditer(text, floor, start)]
-    return max([floor, *cut])
+    return clause_start(text, start, floor)
 
 
 def _after_chain(text: str, end: int, phrases: list[re.Match]) -> tuple[list[re.Match], int]:

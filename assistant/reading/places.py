@@ -17,8 +17,7 @@ from functools import lru_cache
 import yaml
 
 from assistant.reading.lexicon import LEXICON_PATH
-
-_CLAUSE = re.compile(r"[^，。；！？,;!?]+")
+from assistant.text_clauses import clause_spans
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,8 @@ def read_places(text: str) -> list[Place]:
     """The places of ``text`` bound to a fact, in order (at most one per fact and clause)."""
     g = _grammar()
     out = []
-    for clause in _CLAUSE.finditer(text):
-        body, base = clause.group(), clause.start()
+    for base, end in clause_spans(text):
+        body = text[base:end]
         places = [p for p in g["place"].finditer(body) if not g["policy_after"].match(body, p.end())]
         for fact, act in g["acts"].items():
             for a in act.finditer(body):

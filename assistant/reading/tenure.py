@@ -15,8 +15,7 @@ import yaml
 
 from assistant.quantities import extract_quantities, number_word
 from assistant.reading.lexicon import LEXICON_PATH
-
-_CLAUSE = re.compile(r"[^，。；！？,;!?]+")
+from assistant.text_clauses import clause_spans
 
 
 @lru_cache(maxsize=1)
@@ -60,9 +59,10 @@ def tenure(text: str, today: dt.date | None = None) -> tuple[bool | None, tuple[
     """
     g = _grammar()
     year = (today or dt.date.today()).year
-    for clause in _CLAUSE.finditer(text):
-        for act in g["acts"].finditer(clause.group()):
-            age = _age(clause.group(), act, g, year)
+    for start, end in clause_spans(text):
+        clause = text[start:end]
+        for act in g["acts"].finditer(clause):
+            age = _age(clause, act, g, year)
             if age is not None:
-                return age <= g["recent"], clause.span()
+                return age <= g["recent"], (start, end)
     return None, None

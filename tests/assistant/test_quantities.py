@@ -243,3 +243,19 @@ def test_latin_shorthand_multipliers(text, kind, value, unit):
 ])
 def test_latin_shorthand_only_right_after_a_number(text, expected):
     assert [(q.kind, q.value) for q in extract_quantities(text)] == expected
+
+
+def test_chinese_numerals_are_read_by_the_one_reader(monkeypatch):
+    from assistant import quantities
+    from knowledge import numerals
+
+    seen = []
+
+    def spy(text, by_digit=False):
+        seen.append(text)
+        return numerals.read_numeral(text, by_digit)
+
+    monkeypatch.setattr(quantities, "read_numeral", spy)
+    assert [q.value for q in extract_quantities("三千五百万元，一点五亿，二〇二三年")] == [35_000_000, 150_000_000, 2023]
+    assert seen[:2] == ["三千五百万", "一点五亿"] and "二〇二三" in seen
+    assert [quantities.number_word(w) for w in ("三", "十一", "两", "二十")] == [3, 11, 2, 20]
