@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from assistant.ui_format import about_html, esc
+from ui.format import about_html, esc
 
 from assistant.articles import opening, point_quote, role_article, stacking_sentence
 from assistant.core import Assistant
@@ -74,7 +74,7 @@ def test_the_about_page_quotes_the_dates_article(reordered):
 
 
 def test_every_label_is_the_one_label():
-    from assistant.ui_format import citation_title
+    from ui.format import citation_title
 
     from assistant import compose
     from assistant.session import CitationOut
