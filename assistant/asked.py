@@ -20,7 +20,7 @@ _YES_NO_WHO = re.compile("(?:是不是|是否|是)(?:在|由|归)?(?:" + "|".joi
                          + r")[\u4e00-\u9fff]{0,6}?(?:局|委|厅|部)?(?=[吗？?。！!]|$)")
 _COVERAGE_OBJECT = re.compile(_COVERAGE["coverage_object"])
 _QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|几月|几号|几日|哪月|多少年|年份|月份|日期|时间|期限|多久|多长|怎么|如何"
-                             r"|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")
+                             r"|现在|目前|已经|还|没|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")
 
 
 def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | None:

@@ -202,8 +202,9 @@ class ItemRouting:
             return False
         if router.asks_lookup(text) and not _figures(facts) and not router.asks_how_much(text):
             return False  # "改造成特色产业园，符合政策方向吗": the sentence, not a calculation
-        if router.asks_rule(text) and not decisive and not _figures(known) and not router.wants_total(text):
-            return False  # "房租补贴能拿几年": the rule, quoted, then what to tell us to compute it
+        if router.asks_rule(text) and not _figures(known) and not router.wants_total(text) and (
+                not decisive or router.CONDITION_ASKED.search(text)):
+            return False  # "房租补贴能拿几年", "是不是要提前备案": the rule, quoted, then what to tell us
         if router.asks_amount(text):
             return True
         if item == session.item and session.last_route in ("rules", "clarify"):

@@ -41,8 +41,8 @@ WHOLE_ARTICLE_WORDS = tuple(_VOCAB["whole_article_words"])
 THANKS = tuple(_VOCAB["thanks"])
 SUBSIDY_WORDS = ("补", "奖", "资助", "贴", "扶持", "钱", "给")
 PERSONAL = tuple(_VOCAB["out_of_scope_personal"])
-EACH_WORDS = ("分别", "各", "每一档", "每档", "几个阶段", "这几", "每个阶段")  # each of several values or items
-SEVERAL_WORDS = ("分别", "各能", "各自", "各项", "都能", "哪些", "还有什么", "又能", "又可以", "以及")
+EACH_WORDS = ("分别", "各", "每一档", "每档", "几个阶段", "这几", "每个阶段", "分开", "逐项", "一项一项")  # each of several values or items
+SEVERAL_WORDS = ("分开说", "逐项", "分别", "各能", "各自", "各项", "都能", "哪些", "还有什么", "又能", "又可以", "以及")
 BYE = tuple(_VOCAB["bye"])
 ASSERTIONS = tuple(_VOCAB["assertions"])
 TOTAL_PATTERN = re.compile(
@@ -51,8 +51,11 @@ TOTAL_PATTERN = re.compile(
 TOTAL_YEARS = re.compile(r"([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年\s*(一共|总共|合计|累计|加起来|总计|下来)"
                          r"|^\s*(?:那|那么)?(?:如果是|要是)?\s*(?:连续)?([一二两三四五六七八九十\d]{1,3})\s*(?:个)?年(?:的话)?\s*"
                          r"(?:呢|的呢|是多少|多少|(?:能|可以)?(?:拿|补|领|贴|给)(?:多少|几))")
-# "怎么补", "如何资助", "咋个奖": how the support is given, i.e. the rule.
-HOW_SUPPORTED = re.compile(r"(?:怎么|怎样|如何|咋)(?:个)?(?:补|贴|奖|资助|支持|扶持|给)")
+# The rule asked by its shape: how the support is given ("怎么补", "如何资助", "咋个奖"), at what rate
+# ("百分之几", "几个点"), or whether a condition is required ("是不是要提前备案", "需不需要认定").
+HOW_SUPPORTED = re.compile(r"(?:怎么|怎样|如何|咋)(?:个)?(?:补|贴|奖|资助|支持|扶持|给)|百分之几|几个点|几成|多少比例")
+CONDITION_ASKED = re.compile(r"(?:是不是|是否|需不需要|要不要|必须|一定)(?:要|得|需要)?(?:提前|事先|先)?"
+                             r"(?:备案|认定|审批|同意|申报|申请|入驻|纳统)")
 RULE_WORDS = ("几年", "多久", "多长时间", "每年最多", "最多多少", "最高多少", "上限", "标准是", "补贴标准",
               "比例", "每平米", "每平方米", "几块", "怎么算", "如何计算", "怎么计算", "按什么", "几档", "多少一平",
               "一平多少", "各阶段", "分别奖励", "分别给", "ratio", "percent", "rate", "每一档", "每档",
@@ -234,7 +237,7 @@ def total_years(text: str) -> int | None:
 
 def asks_rule(text: str) -> bool:
     """A question about the rule itself (its rate, cap, duration, method), not about one's own amount."""
-    return contains_any(text, RULE_WORDS) or bool(HOW_SUPPORTED.search(text))
+    return contains_any(text, RULE_WORDS) or bool(HOW_SUPPORTED.search(text) or CONDITION_ASKED.search(text))
 
 
 def asserts(text: str) -> bool:
@@ -306,6 +309,7 @@ def mentions_domain(text: str) -> bool:
 
 
 SUPPORT_WORDS = ("补贴", "补助", "奖励", "资助", "贴息", "贴保", "扶持", "能补", "补多少", "奖多少", "配套", "政策", "措施",
+                 "减免", "优惠", "免租", "免费",
                  "条款", "支持", "申请", "享受", "资金", "第")  # not 钱 or 给: "市场租金多少钱一平" asks a price
 
 

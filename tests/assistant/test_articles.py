@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from ui.format import about_html, esc
 
 from assistant.articles import opening, point_quote, role_article, stacking_sentence
 from assistant.core import Assistant
 from knowledge.numerals import article_label
 from knowledge.policy import DEFAULT_POLICY_PATH, load_policy, parse_policy
 from rules import engine
+from ui.format import about_html, esc
 
 
 class NoRetrieval:
@@ -74,12 +74,11 @@ def test_the_about_page_quotes_the_dates_article(reordered):
 
 
 def test_every_label_is_the_one_label():
-    from ui.format import citation_title
-
     from assistant import compose
     from assistant.session import CitationOut
     from knowledge.cli import _format_text
     from knowledge.retriever import Hit
+    from ui.format import citation_title
 
     assert compose.quote_line(CitationOut(11, "加强企业产业用房支持", "对…")).startswith(article_label(11) + "「")
     assert compose.quote_line(CitationOut(0, "", "为…")).startswith(article_label(0) + "：")
