@@ -19,6 +19,9 @@ _COVERAGE = load_yaml("routing.yaml")["scope"]
 _YES_NO_WHO = re.compile("(?:是不是|是否|是)(?:在|由|归)?(?:" + "|".join(map(re.escape, router.OTHER_AUTHORITIES))
                          + r")[\u4e00-\u9fff]{0,6}?(?:局|委|厅|部)?(?=[吗？?。！!]|$)")
 _COVERAGE_OBJECT = re.compile(_COVERAGE["coverage_object"])
+_POLICY_AS_WHOLE = re.compile(_COVERAGE["policy_as_whole"])
+_YES_NO = re.compile(r"(?<!不)([\u4e00-\u9fff]{1,2})不\1|[吗么嘛]\s*[？?]?\s*$|能否|是否|可否|能不能|可不可以|有没有")
+_ENTERPRISE = re.compile(r"我们|我司|我|俺|咱|客户|自己|本公司|做[^，。；？?！!]{1,15}的|开了|是一?家")  # the enterprise's own business
 _QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|几月|几号|几日|哪月|多少年|年份|月份|日期|时间|期限|多久|多长|怎么|如何"
                              r"|现在|目前|已经|还|没|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")
 
@@ -27,27 +30,33 @@ def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | 
     """A scope question: the scope article's words ("支持范围", "适用吗") or a line of business
     plainly outside it asked about ("做服装加工厂的能申请吗"), with no figure and no amount asked.
     The line of business may stand in the turn before ("我们是做软件开发的" / "能享受这个措施吗")."""
-    if router.asks_how_much(text) or _figures_of(asst.read_freely(text).facts):
-        return None
+    verdict, named = scope_verdict(asst.policy, text)
+    covers = asks_coverage(text, named)
+    if router.asks_how_much(text) or (_figures_of(asst.read_freely(text).facts) and not covers):
+        return None  # "三家连锁火锅店" asking whether the policy covers it is still a scope question
     scope = role_article(asst.policy, "scope")
     topic = router.topic_article(text)[0]
     earlier = session.user_turns[-2] if len(session.user_turns) > 1 else ""
-    verdict, named = scope_verdict(asst.policy, text)
     if topic == scope and not named and earlier:
         text = earlier + "；" + text
-    elif topic != scope and not (verdict is False and router.contains_any(text, ASKS_WHETHER)) \
-            and not asks_coverage(text, named):
+    elif topic != scope and not (verdict is False and router.contains_any(text, ASKS_WHETHER)) and not covers:
         return None
     return answer_scope(asst, text, extra)
 
 
 def asks_coverage(text: str, named: str) -> bool:
     """The turn names a line of business and asks whether the policy covers it ("我们做建筑装修工程的，
-    能不能算进这个政策的范围", "这个措施覆盖我们么"): a coverage word, the policy (or "our kind") as its
-    object, and a question."""
-    return (bool(named) and router.contains_any(text, _COVERAGE["coverage"])
-            and not router.contains_any(text, _COVERAGE["encouraged"])
-            and bool(_COVERAGE_OBJECT.search(text)) and router.looks_like_question(text))
+    能不能算进这个政策的范围", "这个措施管不管我们这种"): a question with a coverage word and the policy
+    (or "our kind") as its object, or a yes/no question about the policy as a whole by an enterprise that
+    says what it does; no item named (the caller checks), nothing the articles encourage."""
+    if not named or not router.looks_like_question(text) or router.contains_any(text, _COVERAGE["encouraged"]) \
+            or router.strong_topic(text):  # "市里的资金和这个措施的钱能一起拿吗" asks stacking
+        return False
+    if router.contains_any(text, _COVERAGE["coverage"]) and _COVERAGE_OBJECT.search(text):
+        return True
+    first_clause = re.split(r"[，。；？?！!]", text, maxsplit=1)[0]
+    return bool(_POLICY_AS_WHOLE.search(text) and _YES_NO.search(text)
+                and (_ENTERPRISE.search(text) or named in first_clause))
 
 
 def about_policy(asst, text: str, topic: int) -> bool:

@@ -192,7 +192,7 @@ def ask_clause(text: str) -> str:
 
 
 # A question word or mark, or an A-not-A question ("包不包括", "算不算", "适不适用").
-_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|啥|咋|(?<!不)([\u4e00-\u9fff])不\1")  # not "不对不对"
+_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|啥|咋|(?<!不)([\u4e00-\u9fff]{1,2})不\1")  # "支持不支持"; not "不对不对"
 
 
 def looks_like_question(text: str) -> bool:
@@ -281,9 +281,17 @@ def asks_dishonest(text: str) -> bool:
     return bool(DISHONEST.search(text))
 
 
+THIS_POLICY = re.compile(_VOCAB["this_policy"])
+OTHER_LEVEL_POLICIES = tuple(_VOCAB["other_level_policies"])
+
+
 def looks_out_of_scope(text: str) -> bool:
-    """Topics this policy never covers, or another place's or authority's policy."""
+    """Topics this policy never covers, or another place's or authority's policy (other levels' policies
+    named beside this one as the subject do not count)."""
     text = _CLASSIFIER.sub("", text)
+    if THIS_POLICY.search(text):
+        for words in OTHER_LEVEL_POLICIES:
+            text = text.replace(words, "")
     if contains_any(text, OTHER_PLACES) and "光明" not in text:
         return True
     if contains_any(text, OTHER_AUTHORITIES):

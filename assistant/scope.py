@@ -21,6 +21,8 @@ from knowledge.numerals import article_label
 _SCOPE = load_yaml("routing.yaml")["scope"]
 _JOINERS = re.compile(r"及|和(?!相关)")  # within a clause, the fields' joining words
 _FRAME = re.compile(r"^(?:本若干措施|本措施)?(?:支持范围为|重点支持)|等领域$|^相关")
+_POLICY_NAMED = re.compile(r"(?:这个|本|该|这项|这份|你们这?个?)[^，。；？?！!]{1,12}?(?:措施|政策|文件)")
+_TRADE = re.compile("[\u4e00-\u9fff]{1,6}?(?:" + "|".join(_SCOPE["trades"]) + ")")
 _SUFFIX = re.compile(r"(?:产业|服务业|服务|领域)$")
 _ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|可以|算|属于|适用|在)")
 
@@ -36,17 +38,26 @@ def scope_fields(sentence: str) -> tuple[str, ...]:
 
 
 def judge(text: str, fields: tuple[str, ...]) -> tuple[bool | None, str]:
-    """(in scope?, the field or business named) for the line of business ``text`` describes."""
+    """(in scope?, the field or business named) for the line of business ``text`` describes; the policy's
+    own name ("这个人工智能软件的政策") describes no business."""
+    text = _POLICY_NAMED.sub("", text)
     said = text
     for word, field in sorted(_SCOPE["synonyms"].items(), key=lambda kv: -len(kv[0])):
         said = said.replace(word, field)
     inside = next((f for f in fields if f in said), "")
-    outside = next((w for w in _SCOPE["outside"] if w in text), "")
+    plain = re.sub("国家|政策|措施|文件", "□", text)  # "国家政策" holds no 家政
+    outside = next((w for w in _SCOPE["outside"] if w in plain), "") or _trade(plain)
     if inside and not outside:
         return True, inside
     if outside and not inside:
         return False, outside
     return None, inside or outside
+
+
+def _trade(text: str) -> str:
+    """A physical trade the turn says the enterprise is ("连锁火锅店", "机械零件加工", "货运车队"), or ""."""
+    match = _TRADE.search(text)
+    return match.group() if match else ""
 
 
 ASKS_WHETHER = ("能申请", "能不能申请", "可以申请", "能享受", "可以享受", "适用", "能拿", "补贴吗", "支持吗", "算不算", "属于")

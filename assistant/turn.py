@@ -126,7 +126,7 @@ class Turn:
     @cached_property
     def asks_coverage(self) -> bool:
         """The turn names a line of business and asks whether the policy covers it."""
-        if self.article is not None or router.asks_how_much(self.text):
+        if self.article is not None or router.asks_how_much(self.text) or self.asst._named_items(self.text):
             return False
         return asks_coverage(self.text, scope_verdict(self.asst.policy, self.text)[1])
 

@@ -117,3 +117,43 @@ def test_an_items_condition_does_not_name_another_item(asst):
 def test_tiers_asked_for_each_quote_the_rule(asst, text):
     reply = _ask(asst, text)
     assert reply.route == "lookup" and reply.understood["act"] == "rule" and reply.amount_yuan is None
+
+
+@pytest.mark.parametrize(("text", "eligible"), [
+    ("我们是开奶茶连锁门店的，这个政策能不能帮上我们", False),
+    ("客户说他们是做汽车零件加工厂的，问这个措施管不管他们", False),
+    ("俺们搞小程序开发，你们这个政策支持不支持俺们这种", True),
+    ("做电商平台运营的，这里面的补贴我们能不能申请", True),
+])
+def test_a_yes_no_question_on_the_policy_as_a_whole_by_an_enterprise_is_a_scope_question(asst, text, eligible):
+    reply = _ask(asst, text)
+    assert reply.understood["act"] == "scope" and reply.eligible is eligible
+
+
+@pytest.mark.parametrize("text", [
+    "要是省里的政策调整了，本措施也会变吗",  # about this policy's adjustment (dates), not another level's policy
+    "市里的人工智能扶持资金和这个措施的钱能一起领吗",  # stacking, not scope
+])
+def test_other_levels_policies_beside_this_one_are_not_declined(asst, text):
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.understood["act"] != "scope"
+
+
+@pytest.mark.parametrize("text", [
+    "担保公司的担保费率一般收多少，百分之三贵不贵",
+    "光明哪里的写字楼月租便宜点，一般多少钱一平",
+    "发票金额能不能开大一点，好多拿点算力补贴",
+    "营收报表帮忙调一调，凑到一个亿",
+    "去数据交易所挂牌数据产品，流程是怎样的",
+])
+def test_market_prices_another_partys_procedure_and_inflated_figures_are_declined(asst, text):
+    assert _ask(asst, text).route == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", [
+    "申请上市奖励是不是要先完成股改",
+    "数据集采购补贴是按费用的百分之几算",
+])
+def test_the_rule_asked_by_its_shape(asst, text):
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.amount_yuan is None
