@@ -140,6 +140,9 @@ class Assistant(ItemRouting):
         """The turn's reading under the act decided; with the reply, the facts its rule item answered from."""
         from assistant.reading.understanding import understand
 
+        if act == "data":  # what a key=value turn asks: its items computed, or an article by role
+            m = turn.machine
+            act = "several" if len(m.items) >= 2 else "amount" if m.items else (m.asks or "overview")
         u = understand(turn.text, self, READ_ACTS.get(act, act), turn.article, turn.topic)
         item = reply.item if reply is not None else None
         if item:

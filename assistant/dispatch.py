@@ -4,7 +4,7 @@
 returns an act; it reads no string. Stages, first answer wins:
 
 1. the input itself: empty, junk, a closing word, a question about the assistant, only
-   instructions, an article number the policy does not have;
+   instructions, ``key=value`` data from other software, an article number the policy does not have;
 2. declined: another authority's or place's matter, or instructions with nothing of the policy;
 3. the whole turn: a scope question (十八), "what can we apply for", an item's tiers asked for each,
    several items at once;
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from assistant import handlers
 
-ACTS = ("empty", "garbage", "closing", "help", "out_of_range", "out_of_scope", "scope", "overview", "several",
+ACTS = ("empty", "garbage", "closing", "help", "data", "out_of_range", "out_of_scope", "scope", "overview", "several",
         "amount", "eligibility", "article", "stacking", "dates", "preamble", "topic", "correction", "rule",
         "source", "chapter", "which_item", "smalltalk", "question")
 
@@ -41,6 +41,8 @@ def _input_act(turn) -> str | None:
         return "help"
     if turn.only_instructions:
         return "out_of_scope"
+    if turn.machine is not None:
+        return "data"
     return "out_of_range" if turn.article_out_of_range else None
 
 
@@ -94,6 +96,7 @@ HANDLERS = {
     "closing": handlers.closing,
     "help": handlers.smalltalk,
     "smalltalk": handlers.smalltalk,
+    "data": handlers.data,
     "out_of_range": handlers.out_of_range,
     "out_of_scope": handlers.out_of_scope,
     "scope": handlers.scope,

@@ -8,6 +8,7 @@ computes.
 from __future__ import annotations
 
 from assistant import compose, router
+from assistant.articles import role_article
 from assistant.citing import (
     article_citation,
     article_sentences,
@@ -18,6 +19,7 @@ from assistant.citing import (
 )
 from assistant.named_items import answer_named
 from assistant.overview import answer_overview, answer_several
+from assistant.scope import answer_scope
 from assistant.session import CitationOut, Reply
 
 
@@ -39,6 +41,28 @@ def smalltalk(turn) -> Reply:
     """A greeting, or what the assistant can do."""
     extra = [] if turn.asks_help else turn.extra
     return turn.asst.guarded(turn.session, Reply.from_parts(compose.smalltalk_parts(extra), route="smalltalk"))
+
+
+def data(turn) -> Reply:
+    """A ``key=value`` turn: its items computed from its facts, or the article of the role it asks."""
+    asst, session, m = turn.asst, turn.session, turn.machine
+    if m.problems:
+        ask = "请核对后重新发送（字段=值，如 area_m2=800）。"
+        return Reply.from_parts(compose.plain_parts("\n".join([*m.problems, ask]), turn.extra), route="clarify")
+    session.facts.update(m.facts)
+    if len(m.items) >= 2:
+        return asst.guarded(session, answer_named(asst, session, "", m.items, turn.extra))
+    if m.items:
+        from assistant.rules_turn import answer_rules_turn
+
+        return asst.guarded(session, answer_rules_turn(asst, session, "", m.items[0], turn.extra))
+    scoped = answer_scope(asst, m.industry, turn.extra) if m.asks == "scope" and m.industry else None
+    if scoped is not None:
+        return asst.guarded(session, scoped)
+    number = 0 if m.asks == "preamble" else role_article(asst.policy, m.asks) if m.asks else None
+    if number is not None:
+        return lookup(turn, article_sentences(asst, number, m.industry))
+    return overview(turn) if m.facts else which_item(turn)
 
 
 def out_of_range(turn) -> Reply:

@@ -91,6 +91,13 @@ class Turn:
         """The turn held instructions to the assistant and nothing else."""
         return self.injected and not self.text
 
+    @cached_property
+    def machine(self):
+        """The reading of a ``key=value`` turn other software sends (``assistant.reading.machine``), or None."""
+        from assistant.reading.machine import read_machine
+
+        return read_machine(self.text, frozenset(item.id for item in self.asst.items)) if "=" in self.text else None
+
     # -- what the turn is, before any item ---------------------------------
 
     @cached_property

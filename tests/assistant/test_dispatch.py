@@ -18,7 +18,7 @@ def signals(**overrides):
              "injected_unrelated", "overview", "computes", "asks_eligibility", "whole_article", "other_office",
              "asks_source", "corrects", "which_item", "chat", "in_policy", "asks_coverage", "asks_tiers")
     base = dict.fromkeys(names, False)
-    base |= {"closing": None, "scope_answer": None, "listed_items": [], "computed_items": ([], {}),
+    base |= {"machine": None, "closing": None, "scope_answer": None, "listed_items": [], "computed_items": ([], {}),
              "article": None, "topic": None, "topic_role": "topic", "item": None, "chapter": None}
     base.update(overrides)
     return SimpleNamespace(**base)
@@ -31,6 +31,7 @@ def signals(**overrides):
     ({"asks_help": True}, "help"),
     ({"injected": True, "only_instructions": True}, "out_of_scope"),
     ({"article_out_of_range": True}, "out_of_range"),
+    ({"machine": object()}, "data"),
     ({"declined": True, "item": "rent_subsidy"}, "out_of_scope"),
     ({"scope_answer": object()}, "scope"),
     ({"overview": True}, "overview"),
@@ -106,5 +107,5 @@ def test_every_act_a_reply_reads_is_one_the_eval_tables():
     from assistant.core import READ_ACTS
     from evals.acts import READER_ACTS
 
-    read = {READ_ACTS.get(act, act) for act in ACTS} - {"empty", "garbage"}  # no reading for these
+    read = {READ_ACTS.get(act, act) for act in ACTS} - {"empty", "garbage", "data"}  # data: what it asks
     assert read <= set(READER_ACTS)
