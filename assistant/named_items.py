@@ -12,13 +12,18 @@ import re
 from itertools import pairwise
 
 from assistant import compose, router
+from assistant.articles import role_article
+from assistant.citing import focus_citation
 from assistant.quantities import format_yuan
 from assistant.session import CitationOut, Parts, Reply, Session
+from assistant.text_clauses import split_clauses
 from knowledge.numerals import article_label
 
 NAMED_SCORE = 2  # a listed item may be named by two characters of keyword ("展会", "房租")
 _JOIN = re.compile(r"和|与|及|、|以及|跟|加上|还有")
 LIST_GAP = 8  # characters between two items' names that a joining word may stand in
+_NEXT_ITEM = re.compile(r"[，,；;]\s*(?:还有|以及|另外|再有|加上)")  # "…的奖励，还有给高管团队的奖励"
+ARTICLE = "article:"  # a topic article listed beside items (asks_several), not a rule item
 
 
 def named_in_order(asst, text: str) -> list[str]:
@@ -39,8 +44,25 @@ def _mentions(asst, text: str) -> list[tuple[str, tuple[int, int]]]:
         at = text.find(item.name)
         if at >= 0:
             spans_of.setdefault(item.id, []).append((at, at + len(item.name)))
+    spans_of.update(_topic_mentions(asst, text))
     first = _without_conditions_of_others(asst, text, _one_per_place(spans_of))
+    clauses = {asst.rules.get_item(i).clause for i in first if not i.startswith(ARTICLE)}
+    first = {i: span for i, span in first.items() if not (i.startswith(ARTICLE) and int(i[len(ARTICLE):]) in clauses)}
     return sorted(first.items(), key=lambda pair: pair[1])
+
+
+def _topic_mentions(asst, text: str) -> dict[str, list[tuple[int, int]]]:
+    """Articles named by a topic word ("人才住房" of (十六), "孵化器" of (八)), as ``article:N``: listed with
+    items, they are quoted beside them. Not the preamble nor the scope, stacking and dates articles,
+    which a question asks about on their own."""
+    roles = {0, *(role_article(asst.policy, r) for r in ("scope", "stacking", "dates"))}
+    out: dict[str, list[tuple[int, int]]] = {}
+    for number, words in router.TOPICS.items():
+        if int(number) not in roles:
+            spans = [s for w in words if len(w) >= 2 for s in router.keyword_spans(w, text)]
+            if spans:
+                out[f"{ARTICLE}{int(number)}"] = spans
+    return out
 
 
 def _one_per_place(spans_of: dict[str, list[tuple[int, int]]]) -> dict[str, tuple[int, int]]:
@@ -63,7 +85,7 @@ def _overlaps_any(span: tuple[int, int], taken: dict, item: str) -> bool:
 def _without_conditions_of_others(asst, text: str, first: dict) -> dict:
     """Drop an item named only inside a phrase that states another named item's condition
     ("认定的软件园租了1000平": the rent's park, not the software-park award)."""
-    held = {item: asst.condition_spans(text, item) for item in first}
+    held = {item: asst.condition_spans(text, item) for item in first if not item.startswith(ARTICLE)}
     return {item: span for item, span in first.items()
             if not any(a <= span[0] and span[1] <= b for other, spans in held.items() if other != item
                        for a, b in spans)}
@@ -81,14 +103,28 @@ def asks_several(asst, text: str) -> list[str]:
     listed = router.contains_any(text, ("分别", "各是", "各自", "各能", "各多少", "各有", "各项"))
     for (_, a), (_, b) in pairwise(mentions):
         gap = text[a[1]:b[0]]
-        listed = listed or (len(gap) <= LIST_GAP and bool(_JOIN.search(gap)))
-    return [item for item, _ in mentions] if listed else []
+        listed = listed or (len(gap) <= LIST_GAP and bool(_JOIN.search(gap))) or (
+            bool(_NEXT_ITEM.search(gap)) and _asks_of_all(asst, text))
+    named = [item for item, _ in mentions]
+    return named if listed and not all(i.startswith(ARTICLE) for i in named[:1]) else []
+
+
+def _asks_of_all(asst, text: str) -> bool:
+    """The last clause asks without naming an item ("…，还有给高管团队的奖励，都怎么规定的"): of all those
+    named before it, not of one ("…另外今年营收首次突破了1亿元。想问一下房租补贴每年有多少？")."""
+    clauses = [c for c in split_clauses(text) if c.strip()]
+    return bool(clauses) and not router.score_items(clauses[-1], asst.items)
 
 
 def answer_named(asst, session: Session, text: str, items: list[str], extra: list[str]) -> Reply:
     """One line per item, in the order named: its amount when the facts decide it, else its rule."""
     lines, citations, trace, amounts = [], [], [], []
     for item_id in items:
+        if item_id.startswith(ARTICLE):  # a topic article listed with the items: its sentence asked about
+            quote = focus_citation(asst, int(item_id[len(ARTICLE):]), text)
+            citations.append(quote)
+            lines.append(f"{article_label(quote.clause)}「{quote.title}」：“{quote.quote}”")
+            continue
         spec = asst.rules.get_item(item_id)
         facts = {**session.facts, **asst._facts_for(text, item_id)}
         result = asst.rules.compute(item_id, {i.name: facts[i.name] for i in spec.inputs if i.name in facts})

@@ -157,3 +157,16 @@ def test_market_prices_another_partys_procedure_and_inflated_figures_are_decline
 def test_the_rule_asked_by_its_shape(asst, text):
     reply = _ask(asst, text)
     assert reply.route == "lookup" and reply.amount_yuan is None
+
+
+def test_a_topic_article_listed_with_an_item_is_quoted_beside_it(asst):
+    reply = _ask(asst, "房租补贴和孵化器这两块分别怎么规定的")
+    assert reply.understood["act"] == "several"
+    assert [c.clause for c in reply.citations[:2]] == [asst.rules.get_item("rent_subsidy").clause, 8]
+
+
+def test_a_list_across_clauses_asked_of_all(asst):
+    listed = _ask(asst, "担保费补贴的标准，还有上市各阶段的奖励，都是怎么定的")
+    assert listed.understood["act"] == "several"
+    one = _ask(asst, "我们担保费付了30万，另外今年准备股改。想问担保费补贴能拿多少？")
+    assert one.understood["act"] == "amount" and one.amount_yuan == 150000
