@@ -31,7 +31,7 @@ def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | 
     plainly outside it asked about ("做服装加工厂的能申请吗"), with no figure and no amount asked.
     The line of business may stand in the turn before ("我们是做软件开发的" / "能享受这个措施吗")."""
     verdict, named = scope_verdict(asst.policy, text)
-    covers = asks_coverage(text, named)
+    covers = asks_coverage(text, named, names_item=bool(asst._named_items(text)))
     if router.asks_how_much(text) or (_figures_of(asst.read_freely(text).facts) and not covers):
         return None  # "三家连锁火锅店" asking whether the policy covers it is still a scope question
     scope = role_article(asst.policy, "scope")
@@ -44,7 +44,7 @@ def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | 
     return answer_scope(asst, text, extra)
 
 
-def asks_coverage(text: str, named: str) -> bool:
+def asks_coverage(text: str, named: str, names_item: bool = False) -> bool:
     """The turn names a line of business and asks whether the policy covers it ("我们做建筑装修工程的，
     能不能算进这个政策的范围", "这个措施管不管我们这种"): a question with a coverage word and the policy
     (or "our kind") as its object, or a yes/no question about the policy as a whole by an enterprise that
@@ -55,8 +55,8 @@ def asks_coverage(text: str, named: str) -> bool:
     if router.contains_any(text, _COVERAGE["coverage"]) and _COVERAGE_OBJECT.search(text):
         return True
     first_clause = re.split(r"[，。；？?！!]", text, maxsplit=1)[0]
-    return bool(_POLICY_AS_WHOLE.search(text) and _YES_NO.search(text)
-                and (_ENTERPRISE.search(text) or named in first_clause))
+    return bool(not names_item and _POLICY_AS_WHOLE.search(text) and _YES_NO.search(text)
+                and (_ENTERPRISE.search(text) or named in first_clause))  # "这个租金补贴我们能拿吗" asks the item
 
 
 def about_policy(asst, text: str, topic: int) -> bool:

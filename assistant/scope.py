@@ -22,6 +22,8 @@ _SCOPE = load_yaml("routing.yaml")["scope"]
 _JOINERS = re.compile(r"及|和(?!相关)")  # within a clause, the fields' joining words
 _FRAME = re.compile(r"^(?:本若干措施|本措施)?(?:支持范围为|重点支持)|等领域$|^相关")
 _POLICY_NAMED = re.compile(r"(?:这个|本|该|这项|这份|你们这?个?)[^，。；？?！!]{1,12}?(?:措施|政策|文件)")
+# Those the enterprise works for are not its line of business ("给政府和医院做信息系统集成").
+_CUSTOMERS = re.compile(r"(?<=给|为|帮|替)[\u4e00-\u9fff、和及]{1,12}?(?=做|提供|开发|搭建|建设)|面向[\u4e00-\u9fff、和及]{1,12}?(?=的|做|提供)")
 _TRADE = re.compile("[\u4e00-\u9fff]{1,6}?(?:" + "|".join(_SCOPE["trades"]) + ")")
 _SUFFIX = re.compile(r"(?:产业|服务业|服务|领域)$")
 _ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|可以|算|属于|适用|在)")
@@ -45,7 +47,7 @@ def judge(text: str, fields: tuple[str, ...]) -> tuple[bool | None, str]:
     for word, field in sorted(_SCOPE["synonyms"].items(), key=lambda kv: -len(kv[0])):
         said = said.replace(word, field)
     inside = next((f for f in fields if f in said), "")
-    plain = re.sub("国家|政策|措施|文件", "□", text)  # "国家政策" holds no 家政
+    plain = _CUSTOMERS.sub("□", re.sub("国家|政策|措施|文件", "□", text))  # "国家政策" holds no 家政; "给医院做"
     outside = next((w for w in _SCOPE["outside"] if w in plain), "") or _trade(plain)
     if inside and not outside:
         return True, inside

@@ -135,7 +135,7 @@ class Turn:
         """The turn names a line of business and asks whether the policy covers it."""
         if self.article is not None or router.asks_how_much(self.text) or self.asst._named_items(self.text):
             return False
-        return asks_coverage(self.text, scope_verdict(self.asst.policy, self.text)[1])
+        return asks_coverage(self.text, scope_verdict(self.asst.policy, self.text)[1], names_item=False)
 
     @cached_property
     def scope_answer(self):

@@ -170,3 +170,24 @@ def test_a_list_across_clauses_asked_of_all(asst):
     assert listed.understood["act"] == "several"
     one = _ask(asst, "我们担保费付了30万，另外今年准备股改。想问担保费补贴能拿多少？")
     assert one.understood["act"] == "amount" and one.amount_yuan == 150000
+
+
+def test_a_named_item_asked_by_a_business_is_the_items_question(asst):
+    reply = _ask(asst, "我们是做软件的小公司，还没上规，这个租金补贴我们能拿吗")
+    assert reply.understood["act"] != "scope" and reply.citations[0].clause == asst.rules.get_item("rent_subsidy").clause
+
+
+def test_those_an_enterprise_works_for_are_not_its_business(asst):
+    assert _ask(asst, "我们帮学校和医院搭建信息系统集成，这个算不算支持范围").eligible is True
+
+
+@pytest.mark.parametrize("text", ["这些奖励的经费从哪出", "补贴资金来源是哪里"])
+def test_where_the_money_comes_from_is_the_stacking_article(asst, text):
+    from assistant.articles import role_article
+
+    assert _ask(asst, text).citations[0].clause == role_article(asst.policy, "stacking")
+
+
+@pytest.mark.parametrize("text", ["小程序怎么上架微信", "公司怎么开户比较快"])
+def test_how_to_do_another_partys_procedure_is_declined(asst, text):
+    assert _ask(asst, text).route == "out_of_scope"
