@@ -79,6 +79,7 @@ class FactUpdate:
     places: list[Any] = field(default_factory=list)  # places bound to a condition (reading.places.Place)
     guessed: set[str] = field(default_factory=set)  # bound by dimension alone, no head noun
     weak: set[str] = field(default_factory=set)  # only named in the question ("能拿独角兽奖励吗")
+    past: set[str] = field(default_factory=set)  # said of the past ("之前营收过5000万那会"): an earlier turn's stands
     unknown: list[str] = field(default_factory=list)  # said to be so but with no figure ("之前拿过奖励")
     projects: list[dict] = field(default_factory=list)  # several things in one turn, each its own facts
     several: dict[str, list] = field(default_factory=dict)  # fact -> its candidates, several projects
@@ -117,8 +118,10 @@ def load_cues(path: Path = CUES_PATH) -> dict:
 
 def merge_facts(known: dict, update: FactUpdate) -> None:
     """Add a turn's facts to those gathered so far: a status only named in the question about the
-    award ("能申请大模型企业落户奖励吗") does not undo what an earlier turn stated ("我们没有大模型")."""
-    known.update({k: v for k, v in update.facts.items() if k not in update.weak or k not in known})
+    award ("能申请大模型企业落户奖励吗") does not undo what an earlier turn stated ("我们没有大模型"),
+    nor does a figure said of the past ("之前营收过5000万那会拿过150万") undo a current one."""
+    held = update.weak | update.past
+    known.update({k: v for k, v in update.facts.items() if k not in held or k not in known})
 
 
 def fact_labels() -> dict[str, str]:
@@ -207,6 +210,8 @@ def _resolve_quantities(candidates: list[Candidate], cues: dict, update: FactUpd
         update.notes.extend(dict.fromkeys(n for x in group for n in x.notes))
         if c.guessed:
             update.guessed.add(fact)
+        if c.past or c.context:
+            update.past.add(fact)
         if c.measure is not None:
             update.raw[fact] = (c.measure.value, c.measure.period_months)
             update.measures.append((fact, c.measure))

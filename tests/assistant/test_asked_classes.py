@@ -191,3 +191,8 @@ def test_where_the_money_comes_from_is_the_stacking_article(asst, text):
 @pytest.mark.parametrize("text", ["小程序怎么上架微信", "公司怎么开户比较快"])
 def test_how_to_do_another_partys_procedure_is_declined(asst, text):
     assert _ask(asst, text).route == "out_of_scope"
+
+
+def test_a_figure_said_of_the_past_does_not_undo_a_current_one(asst):
+    reply = _ask(asst, "我们是前年新引进的人工智能企业", "今年营收首次超过5亿", "以前营收到1亿那次领了300万奖励，这回能补多少")
+    assert reply.route == "rules" and reply.amount_yuan == 2_000_000  # 500万 − 300万 already received
