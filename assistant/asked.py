@@ -16,6 +16,7 @@ from assistant.scope import ASKS_WHETHER, answer_scope, scope_verdict
 from assistant.session import Reply, Session
 
 _COVERAGE = load_yaml("routing.yaml")["scope"]
+_OFFICE_WORDS = ("部门", "哪里办", "找谁", "找哪", "负责", "窗口", "办理")  # a question for an office, not a date
 _YES_NO_WHO = re.compile("(?:是不是|是否|是)(?:在|由|归)?(?:" + "|".join(map(re.escape, router.OTHER_AUTHORITIES))
                          + r")[\u4e00-\u9fff]{0,6}?(?:局|委|厅|部)?(?=[吗？?。！!]|$)")
 _COVERAGE_OBJECT = re.compile(_COVERAGE["coverage_object"])
@@ -67,9 +68,11 @@ def about_policy(asst, text: str, topic: int) -> bool:
         rest = rest.replace(word, "")
     if _YES_NO_WHO.search(rest):  # "解释权是不是在深圳市工信局？": the office named is the answer asked about
         rest = _YES_NO_WHO.sub("", rest)
+    if router.looks_out_of_scope(rest) or router.asks_other_party(rest):
+        return False  # "员工工伤认定找哪个部门", "营业执照去哪办"
+    if not router.contains_any(text, _OFFICE_WORDS):
+        return True  # "到时候会不会已经过期了，有效期到哪年": a date of the policy, whatever else is said
     content = _QUESTION_WORDS.sub("", rest)
-    if router.looks_out_of_scope(rest):
-        return False  # "员工工伤认定找哪个部门"
     return (router.mentions_policy_terms(rest) or router.contains_any(rest, ("这个", "本", "该", "这项"))
             or asst.policy_overlap(content) >= 1 or len(content) <= 2)
 

@@ -132,7 +132,11 @@ def source(turn) -> Reply:
 
 
 def rule(turn) -> Reply:
-    """The item's rule quoted (with a correction when the turn states a figure the clause lacks)."""
+    """The item's rule quoted (with a correction when the turn states a figure the clause lacks); its
+    whole article when that is asked ("引进龙头企业那一条具体讲了什么")."""
+    if router.contains_any(turn.text, router.WHOLE_ARTICLE_WORDS):
+        clause = turn.asst.rules.get_item(turn.item).clause
+        return lookup(turn, [article_citation(turn.asst, clause)], whole=True)
     return lookup(turn, retrieval_citations(turn.asst, turn.text, turn.item), item=turn.item)
 
 

@@ -203,8 +203,9 @@ class ItemRouting:
         if router.asks_lookup(text) and not _figures(facts) and not router.asks_how_much(text):
             return False  # "改造成特色产业园，符合政策方向吗": the sentence, not a calculation
         if router.asks_rule(text) and not _figures(known) and not router.wants_total(text) and (
-                not decisive or router.CONDITION_ASKED.search(text)):
-            return False  # "房租补贴能拿几年", "是不是要提前备案": the rule, quoted, then what to tell us
+                not decisive or router.CONDITION_ASKED.search(text)
+                or (router.asks_method(text) and self._no_case(text, session, item))):
+            return False  # "房租补贴能拿几年", "是不是要提前备案", "数据集服务商的资助咋给的，给几年": the rule
         if router.asks_amount(text):
             return True
         if item == session.item and session.last_route in ("rules", "clarify"):
@@ -212,6 +213,12 @@ class ItemRouting:
         if router.asks_lookup(text) or article is not None:
             return False
         return bool(facts)
+
+    def _no_case(self, text: str, session: Session, item: str) -> bool:
+        """The turn states no figure at all and nothing was said of this item before: a rule question
+        about it asks the rule, whatever statuses its name implies."""
+        numbers = [q for q in extract_quantities(text) if q.kind not in ("article", "ordinal")]
+        return not numbers and not self._known_facts(session, item)
 
     # -- replies ---------------------------------------------------------
 

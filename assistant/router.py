@@ -192,7 +192,7 @@ def ask_clause(text: str) -> str:
 
 
 # A question word or mark, or an A-not-A question ("包不包括", "算不算", "适不适用").
-_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|啥|咋|(?<!不)([\u4e00-\u9fff]{1,2})不\1")  # "支持不支持"; not "不对不对"
+_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|啥|咋|说下|说一下|说说|讲讲|讲一下|介绍一下|介绍下|列一下|解释一下|(?<!不)([\u4e00-\u9fff]{1,2})不\1")  # "支持不支持"; not "不对不对"
 
 
 def looks_like_question(text: str) -> bool:
@@ -237,7 +237,15 @@ def total_years(text: str) -> int | None:
 
 def asks_rule(text: str) -> bool:
     """A question about the rule itself (its rate, cap, duration, method), not about one's own amount."""
-    return contains_any(text, RULE_WORDS) or bool(HOW_SUPPORTED.search(text) or CONDITION_ASKED.search(text))
+    return contains_any(text, RULE_WORDS) or asks_method(text) or bool(CONDITION_ASKED.search(text))
+
+
+METHOD_WORDS = ("几年", "多少年", "期限", "分档", "几档", "怎么分", "比例", "支持政策", "怎么规定", "如何规定", "标准")
+
+
+def asks_method(text: str) -> bool:
+    """How the support is given (its method, rate, tiers, duration), not how much at most."""
+    return bool(HOW_SUPPORTED.search(text)) or contains_any(text, METHOD_WORDS)
 
 
 def asserts(text: str) -> bool:

@@ -26,6 +26,7 @@ from assistant.scope import scope_verdict
 from assistant.session import Session
 from assistant.turn_text import (
     INJECTION,
+    common_words,
     forms_to_prose,
     mostly_garbage,
     without_instructions,
@@ -65,7 +66,7 @@ class Turn:
     def read(cls, asst, session: Session, raw: Any) -> Turn:
         """Prepare ``raw`` once and record the user's words in ``session`` (the guard's source)."""
         text, truncated = normalize_text(raw)
-        text = forms_to_prose(text)
+        text = common_words(forms_to_prose(text))
         extra = [compose.REPLIES["truncated"]] if truncated else []
         if not text.strip():
             return cls(asst, session, text, extra, empty=True)

@@ -25,6 +25,15 @@ def without_instructions(text: str) -> str:
 
 
 
+_DIALECT: dict[str, str] = router._VOCAB["dialect"]
+_DIALECT_RE = re.compile("|".join(sorted(map(re.escape, _DIALECT), key=len, reverse=True)))
+
+
+def common_words(text: str) -> str:
+    """Dialect and chat forms as the common word ("按啥标准" → "按什么标准", "俺们" → "我们"); numbers untouched."""
+    return _DIALECT_RE.sub(lambda m: _DIALECT[m.group()], text)
+
+
 def mostly_garbage(text: str) -> bool:
     """Undecodable or private-use characters make up a tenth of the turn or more."""
     bad = sum(1 for ch in text if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or "\udc80" <= ch <= "\udcff")

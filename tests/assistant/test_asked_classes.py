@@ -196,3 +196,35 @@ def test_how_to_do_another_partys_procedure_is_declined(asst, text):
 def test_a_figure_said_of_the_past_does_not_undo_a_current_one(asst):
     reply = _ask(asst, "我们是前年新引进的人工智能企业", "今年营收首次超过5亿", "以前营收到1亿那次领了300万奖励，这回能补多少")
     assert reply.route == "rules" and reply.amount_yuan == 2_000_000  # 500万 − 300万 already received
+
+
+@pytest.mark.parametrize("text", [
+    "鸿蒙基地啥支持政策",  # dialect: 啥 is 什么
+    "数据集服务商的资助咋给，给几年",
+])
+def test_a_method_asked_with_no_case_of_ones_own_quotes_the_rule(asst, text):
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.understood["act"] in ("rule", "correction")
+
+
+@pytest.mark.parametrize("text", [
+    "抖音这种平台乱收佣金，有人管没",
+    "营业执照变更去哪办",
+    "把这张发票金额改成50万，报补贴用",
+    "H100显卡现在什么价？",
+])
+def test_more_of_another_partys_matters_are_declined(asst, text):
+    assert _ask(asst, text).route == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["明年才申请的话会不会过期，有效期到哪年", "policy expires when?"])
+def test_a_date_of_the_policy_asked_in_any_words(asst, text):
+    from assistant.articles import role_article
+
+    reply = _ask(asst, text)
+    assert reply.route == "lookup" and reply.citations[0].clause == role_article(asst.policy, "dates")
+
+
+def test_a_request_to_list_is_a_question(asst):
+    reply = _ask(asst, "科技项目配套资助，还有核心团队奖励，标准都讲讲")
+    assert reply.understood["act"] == "several"
