@@ -24,6 +24,7 @@ _FRAME = re.compile(r"^(?:本若干措施|本措施)?(?:支持范围为|重点�
 _POLICY_NAMED = re.compile(r"(?:这个|本|该|这项|这份|你们这?个?)[^，。；？?！!]{1,12}?(?:措施|政策|文件)")
 # Those the enterprise works for are not its line of business ("给政府和医院做信息系统集成").
 _CUSTOMERS = re.compile(r"(?<=给|为|帮|替)[\u4e00-\u9fff、和及]{1,12}?(?=做|提供|开发|搭建|建设)|面向[\u4e00-\u9fff、和及]{1,12}?(?=的|做|提供)")
+_ASKED_CATEGORY = re.compile(r"(?:这个|这样|这种)?(?:算不算|属不属于|是不是|算是|(?<!计)算(?![力法])|属于)")
 _TRADE = re.compile("[\u4e00-\u9fff]{1,6}?(?:" + "|".join(_SCOPE["trades"]) + ")")
 _SUFFIX = re.compile(r"(?:产业|服务业|服务|领域)$")
 _ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|可以|算|属于|适用|在)")
@@ -41,8 +42,16 @@ def scope_fields(sentence: str) -> tuple[str, ...]:
 
 def judge(text: str, fields: tuple[str, ...]) -> tuple[bool | None, str]:
     """(in scope?, the field or business named) for the line of business ``text`` describes; the policy's
-    own name ("这个人工智能软件的政策") describes no business."""
+    own name ("这个人工智能软件的政策") describes no business, nor does the category the turn asks
+    about ("卖电脑硬件的，批发零售，这个算软件信息产业吧" is judged on what it sells)."""
     text = _POLICY_NAMED.sub("", text)
+    head = _ASKED_CATEGORY.split(text, maxsplit=1)[0]
+    if head != text and (verdict := _judged(head, fields))[0] is not None:
+        return verdict
+    return _judged(text, fields)
+
+
+def _judged(text: str, fields: tuple[str, ...]) -> tuple[bool | None, str]:
     said = text
     for word, field in sorted(_SCOPE["synonyms"].items(), key=lambda kv: -len(kv[0])):
         said = said.replace(word, field)

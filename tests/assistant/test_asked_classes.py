@@ -228,3 +228,8 @@ def test_a_date_of_the_policy_asked_in_any_words(asst, text):
 def test_a_request_to_list_is_a_question(asst):
     reply = _ask(asst, "科技项目配套资助，还有核心团队奖励，标准都讲讲")
     assert reply.understood["act"] == "several"
+
+
+def test_the_category_asked_about_is_not_the_business(asst):
+    reply = _ask(asst, "我们是开五金批发店的，这个算人工智能产业不？")
+    assert reply.understood["act"] == "scope" and reply.eligible is False
