@@ -12,7 +12,7 @@ import re
 from assistant import router
 from assistant.articles import role_article
 from assistant.data_loader import load_yaml
-from assistant.scope import ASKS_WHETHER, answer_scope, scope_verdict
+from assistant.scope import ASKS_WHETHER, answer_scope, asks_category, scope_verdict
 from assistant.session import Reply, Session
 
 _COVERAGE = load_yaml("routing.yaml")["scope"]
@@ -32,7 +32,8 @@ def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | 
     plainly outside it asked about ("做服装加工厂的能申请吗"), with no figure and no amount asked.
     The line of business may stand in the turn before ("我们是做软件开发的" / "能享受这个措施吗")."""
     verdict, named = scope_verdict(asst.policy, text)
-    covers = asks_coverage(text, named, names_item=bool(asst._named_items(text)))
+    covers = asks_coverage(text, named, names_item=bool(asst._named_items(text)),
+                           category=asks_category(asst.policy, text))
     if router.asks_how_much(text) or (_figures_of(asst.read_freely(text).facts) and not covers):
         return None  # "三家连锁火锅店" asking whether the policy covers it is still a scope question
     scope = role_article(asst.policy, "scope")
@@ -45,7 +46,7 @@ def scope_reply(asst, session: Session, text: str, extra: list[str]) -> Reply | 
     return answer_scope(asst, text, extra)
 
 
-def asks_coverage(text: str, named: str, names_item: bool = False) -> bool:
+def asks_coverage(text: str, named: str, names_item: bool = False, category: bool = False) -> bool:
     """The turn names a line of business and asks whether the policy covers it ("我们做建筑装修工程的，
     能不能算进这个政策的范围", "这个措施管不管我们这种"): a question with a coverage word and the policy
     (or "our kind") as its object, or a yes/no question about the policy as a whole by an enterprise that
@@ -53,8 +54,8 @@ def asks_coverage(text: str, named: str, names_item: bool = False) -> bool:
     if not named or not router.looks_like_question(text) or router.contains_any(text, _COVERAGE["encouraged"]) \
             or router.strong_topic(text):  # "市里的资金和这个措施的钱能一起拿吗" asks stacking
         return False
-    if router.contains_any(text, _COVERAGE["coverage"]) and _COVERAGE_OBJECT.search(text):
-        return True
+    if (router.contains_any(text, _COVERAGE["coverage"]) and _COVERAGE_OBJECT.search(text)) or category:
+        return True  # category: "这个算人工智能产业不" asks whether the business counts as a field
     first_clause = re.split(r"[，。；？?！!]", text, maxsplit=1)[0]
     return bool(not names_item and _POLICY_AS_WHOLE.search(text) and _YES_NO.search(text)
                 and (_ENTERPRISE.search(text) or named in first_clause))  # "这个租金补贴我们能拿吗" asks the item

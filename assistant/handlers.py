@@ -46,9 +46,9 @@ def smalltalk(turn) -> Reply:
 def data(turn) -> Reply:
     """A ``key=value`` turn: its items computed from its facts, or the article of the role it asks."""
     asst, session, m = turn.asst, turn.session, turn.machine
-    if m.problems:
-        ask = "请核对后重新发送（字段=值，如 area_m2=800）。"
-        return Reply.from_parts(compose.plain_parts("\n".join([*m.problems, ask]), turn.extra), route="clarify")
+    if m.problems:  # the checks' own limits are their source, as in a rules turn's trace
+        parts = compose.plain_parts("\n".join([*m.problems, compose.REPLIES["data_retry"]]), turn.extra)
+        return asst.guarded(session, Reply.from_parts(parts, route="clarify", trace=list(m.problems)))
     session.facts.update(m.facts)
     if len(m.items) >= 2:
         return asst.guarded(session, answer_named(asst, session, "", m.items, turn.extra))

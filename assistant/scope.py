@@ -24,7 +24,7 @@ _FRAME = re.compile(r"^(?:本若干措施|本措施)?(?:支持范围为|重点�
 _POLICY_NAMED = re.compile(r"(?:这个|本|该|这项|这份|你们这?个?)[^，。；？?！!]{1,12}?(?:措施|政策|文件)")
 # Those the enterprise works for are not its line of business ("给政府和医院做信息系统集成").
 _CUSTOMERS = re.compile(r"(?<=给|为|帮|替)[\u4e00-\u9fff、和及]{1,12}?(?=做|提供|开发|搭建|建设)|面向[\u4e00-\u9fff、和及]{1,12}?(?=的|做|提供)")
-_ASKED_CATEGORY = re.compile(r"(?:这个|这样|这种)?(?:算不算|属不属于|是不是|算是|(?<!计)算(?![力法])|属于)")
+_ASKED_CATEGORY = re.compile(r"(?:这个|这样|这种)?(?:算不算|属不属于|是不是|算是|(?<![计怎如测估])算(?![力法一下])|属于)")
 _TRADE = re.compile("[\u4e00-\u9fff]{1,6}?(?:" + "|".join(_SCOPE["trades"]) + ")")
 _SUFFIX = re.compile(r"(?:产业|服务业|服务|领域)$")
 _ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|可以|算|属于|适用|在)")
@@ -80,6 +80,16 @@ def scope_verdict(policy, text: str) -> tuple[bool | None, str]:
     if number is None:
         return None, ""
     return judge(text, scope_fields(opening(policy.article(number))))
+
+
+def asks_category(policy, text: str) -> bool:
+    """The turn asks whether its business counts as one of the scope article's fields ("这个算人工智能
+    产业不？", "属于信息处理和存储吧")."""
+    match = _ASKED_CATEGORY.search(text)
+    if not match:
+        return False
+    tail = re.split(r"[，。；？?！!,]", text[match.end():], maxsplit=1)[0].rstrip("吧吗么呢不没")
+    return 0 < len(tail) <= 12 and not re.match(r"按|以|要|给", tail) and scope_verdict(policy, tail)[0] is True
 
 
 def answer_scope(asst, text: str, extra: list[str]) -> Reply | None:

@@ -22,7 +22,7 @@ from assistant.asked import about_policy, asks_coverage, scope_reply
 from assistant.named_items import asks_several
 from assistant.overview import several_items, wants_overview
 from assistant.quantities import normalize_text
-from assistant.scope import scope_verdict
+from assistant.scope import asks_category, scope_verdict
 from assistant.session import Session
 from assistant.turn_text import (
     INJECTION,
@@ -136,7 +136,8 @@ class Turn:
         """The turn names a line of business and asks whether the policy covers it."""
         if self.article is not None or router.asks_how_much(self.text) or self.asst._named_items(self.text):
             return False
-        return asks_coverage(self.text, scope_verdict(self.asst.policy, self.text)[1], names_item=False)
+        return asks_coverage(self.text, scope_verdict(self.asst.policy, self.text)[1], names_item=False,
+                             category=asks_category(self.asst.policy, self.text))
 
     @cached_property
     def scope_answer(self):

@@ -2,7 +2,7 @@
 
 The keys are the shared vocabulary: a fact name of ``rules.facts.FACTS`` (its value checked by
 ``rules.facts.coerce``), ``item``/``items`` (rule item ids, comma-separated), ``q``/``field``/``ask``
-(what is asked: a role of the policy or a word for it) and ``industry`` (a line of business to check
+(what is asked: a role of the policy or a word for it; ``query: rent_subsidy`` names an item too) and ``industry`` (a line of business to check
 against the scope article). A turn is machine-format only when every part of it is such a pair, or a
 bare command word (``scope_check``) beside them; anything else is read as prose.
 """
@@ -17,7 +17,7 @@ from rules.facts import FACTS, coerce
 
 _PAIR = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:：]\s*(.+?)\s*$")
 _WORD = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
-_PARTS = re.compile(r"[;；&\n]|\s+(?=[A-Za-z_][A-Za-z0-9_]*\s*=)")
+_PARTS = re.compile(r"[;；&|\n]|\s+(?=[A-Za-z_][A-Za-z0-9_]*\s*=)")
 ASK_KEYS = ("q", "field", "ask", "query", "topic")
 # What a machine turn may ask, by the word it uses, as the act it is (assistant.dispatch).
 ASKS = {"stacking": "stacking", "stack": "stacking", "overlap": "stacking", "dates": "dates",
@@ -65,6 +65,8 @@ def _read_pair(turn: MachineTurn, key: str, value: str, item_ids: frozenset[str]
         named = [v.strip() for v in re.split(r"[,，、+ ]+", value) if v.strip()]
         turn.items += [v for v in named if v in item_ids]
         turn.unknown += [v for v in named if v not in item_ids]
+    elif key in ASK_KEYS and value.strip() in item_ids:  # "query: rent_subsidy"
+        turn.items.append(value.strip())
     elif key in ASK_KEYS:
         turn.asks = ASKS.get(value.strip().lower(), turn.asks)
     elif key == "industry":

@@ -55,3 +55,13 @@ def test_a_refused_value_changes_nothing(asst):
     asst.respond(session, "item=rent_subsidy; area_m2=900; park_type=other")
     reply = asst.respond(session, "area_m2=-900")
     assert reply.route == "clarify" and session.facts["area_m2"] == 900.0
+
+
+def test_pipes_and_a_query_key_are_read_too(asst):
+    reply = asst.respond(asst.new_session(), "query: rent_subsidy | area_m2=3000 | park_type=other | above_scale=true")
+    assert reply.route == "rules" and reply.amount_yuan == 540000  # 3000 m² × 15 元 × 12
+
+
+def test_a_refused_value_reply_holds_no_number_of_its_own(asst):
+    reply = asst.respond(asst.new_session(), "item=rent_subsidy; area_m2=abc")
+    assert reply.route == "clarify" and not reply.guard_events
