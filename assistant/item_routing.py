@@ -41,10 +41,14 @@ class ItemRouting:
             return False
         if session.item and _figures(self._facts_for(text, session.item)):  # "我看错合同了，是1100平"
             return False
+        if router.asks_about_support(text) and any(_figures(dict(self._item_reading(text, i.id, cued=True)))
+                                                   for i in self.items if router.contains_any(text, i.keywords)):
+            return False  # "不过房东给的价低，一年实际租金就30万，这补贴咋算": the enterprise's own case
         if router.is_personal(text) or not router.asks_about_support(text):
             return True  # "哪家银行装修贷利率低", "审计费多少": what is asked is none of the policy's
         scored = router.score_items(text, self.items)
-        return not (scored and scored[0][0] >= STRONG_KEYWORDS and not router.contains_any(text, router.OTHER_PLACES))
+        return not (scored and scored[0][0] >= STRONG_KEYWORDS and not router.contains_any(text, router.OTHER_PLACES)
+                    and not router.contains_any(text, router.OTHER_LEVEL_POLICIES))  # "那个市级文件里…奖多少"
 
     def _pick_item(self, text: str, session: Session, article: int | None) -> str | None:
         """The subsidy item this turn is about, or None.
@@ -217,7 +221,8 @@ class ItemRouting:
     def _no_case(self, text: str, session: Session, item: str) -> bool:
         """The turn states no figure at all and nothing was said of this item before: a rule question
         about it asks the rule, whatever statuses its name implies."""
-        numbers = [q for q in extract_quantities(text) if q.kind not in ("article", "ordinal")]
+        numbers = [q for q in extract_quantities(text) if q.kind not in ("article", "ordinal")
+                   and not router.THRESHOLD_AFTER.match(text[q.span[1]:])]  # "增速10%以上的…怎么分档": a tier
         return not numbers and not self._known_facts(session, item)
 
     # -- replies ---------------------------------------------------------

@@ -23,8 +23,11 @@ _JOINERS = re.compile(r"及|和(?!相关)")  # within a clause, the fields' join
 _FRAME = re.compile(r"^(?:本若干措施|本措施)?(?:支持范围为|重点支持)|等领域$|^相关")
 _POLICY_NAMED = re.compile(r"(?:这个|本|该|这项|这份|你们这?个?)[^，。；？?！!]{1,12}?(?:措施|政策|文件)")
 # Those the enterprise works for are not its line of business ("给政府和医院做信息系统集成").
-_CUSTOMERS = re.compile(r"(?<=给|为|帮|替)[\u4e00-\u9fff、和及]{1,12}?(?=做|提供|开发|搭建|建设)|面向[\u4e00-\u9fff、和及]{1,12}?(?=的|做|提供)")
-_ASKED_CATEGORY = re.compile(r"(?:这个|这样|这种)?(?:算不算|属不属于|是不是|算是|(?<![计怎如测估])算(?![力法一下])|属于)")
+_CUSTOMERS = re.compile(r"(?<=给|为|帮|替)[\u4e00-\u9fff、和及]{1,12}?(?=做|搞|弄|干|提供|开发|搭建|建设)|面向[\u4e00-\u9fff、和及]{1,12}?(?=的|做|提供)")
+_ASKED_CATEGORY = re.compile(r"(?:这个|这样|这种)?(?:算不算|属不属于|是不是|算是|(?:(?<=^)|(?<=[，。；？?！!\s个这也就还能]))算(?![力法一下])"
+                             r"|属于)")  # not 计算, 汇算, 怎么算
+# Where the business described ends and what it asks for begins ("做新能源电池的，能申请软件产业这些补贴吗").
+_ASKED = re.compile(_ASKED_CATEGORY.pattern + r"|能不能申请|能申请|可以申请|能享受|能拿")
 _TRADE = re.compile("[\u4e00-\u9fff]{1,6}?(?:" + "|".join(_SCOPE["trades"]) + ")")
 _SUFFIX = re.compile(r"(?:产业|服务业|服务|领域)$")
 _ASKS_WHETHER = re.compile(r"我们|我司|本公司|公司|企业.{0,8}(?:能|可以|算|属于|适用|在)")
@@ -45,7 +48,7 @@ def judge(text: str, fields: tuple[str, ...]) -> tuple[bool | None, str]:
     own name ("这个人工智能软件的政策") describes no business, nor does the category the turn asks
     about ("卖电脑硬件的，批发零售，这个算软件信息产业吧" is judged on what it sells)."""
     text = _POLICY_NAMED.sub("", text)
-    head = _ASKED_CATEGORY.split(text, maxsplit=1)[0]
+    head = _ASKED.split(text, maxsplit=1)[0]
     if head != text and (verdict := _judged(head, fields))[0] is not None:
         return verdict
     return _judged(text, fields)

@@ -233,3 +233,22 @@ def test_a_request_to_list_is_a_question(asst):
 def test_the_category_asked_about_is_not_the_business(asst):
     reply = _ask(asst, "我们是开五金批发店的，这个算人工智能产业不？")
     assert reply.understood["act"] == "scope" and reply.eligible is False
+
+
+@pytest.mark.parametrize("text", [
+    "我想去鹏城实验室求职，现在招人吗",
+    "孩子明年上初中，学位申请啥时候开始",
+    "市级文件里那个软件企业认定奖励是多少",
+])
+def test_personal_matters_and_other_levels_documents_are_declined(asst, text):
+    assert _ask(asst, text).route == "out_of_scope"
+
+
+def test_the_enterprises_own_case_with_a_landlord_in_it_is_answered(asst):
+    reply = _ask(asst, "我们在其他产业园租了1000平，房东给的价低，一年实际租金就12万，房租补贴能拿多少")
+    assert reply.route == "rules" and reply.amount_yuan == 120000  # capped by the actual rent
+
+
+def test_a_business_then_what_it_asks_for(asst):
+    reply = _ask(asst, "我们是做光伏组件的，能申请软件产业这些补贴吗")
+    assert reply.understood["act"] == "scope" and reply.eligible is False
