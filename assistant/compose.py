@@ -198,7 +198,7 @@ def add_related(reply: Reply, related: Sequence[CitationOut]) -> None:
         reply.set_parts(replace(reply.parts, related=[*reply.parts.related, *related]))
 
 
-# -- the same as text (``core.py`` builds its replies from these) ----------------------------------
+# -- the same as text, for callers that want a string (tests hold each layout to its old text) ---
 
 def lookup_answer(citations: Sequence[CitationOut], extra: Sequence[str] = (),
                   whole_article: bool = False, notes: Sequence[str] = (), asks: Sequence[str] = ()) -> str:

@@ -1,8 +1,10 @@
 """The assistant: one turn in, one guarded reply out.
 
-``Assistant.respond`` routes the turn, gathers facts across turns, asks the
-rule engine or the retriever, composes the answer and passes it through the
-number guard. Everything it needs comes in through the constructor.
+``Assistant.respond`` reads the turn once (``assistant.turn``), decides its act
+(``assistant.dispatch``), lets that act's handler answer (``assistant.handlers``:
+the rule engine or the retriever, facts gathered across turns, the reply's parts)
+and passes the answer through the number guard. Everything it needs comes in
+through the constructor.
 """
 
 from __future__ import annotations
