@@ -100,7 +100,7 @@ def load_cues(path: Path = CUES_PATH) -> dict:
 
     for key in ("claims_before", "award_words", "level_before", "claims_after", "hypothetical", "threshold_after",
                 "actual", "planned", "planned_after", "negated_figure", "tier_before", "tier_after", "first_person",
-                "past_before", "past_after", "received", "period"):
+                "past_before", "past_after", "received", "period", "per_year_before"):
         data[key] = compile_(data[key])
     data["topic_before"] = re.compile(f"{data['award_words'].pattern}\\s*$")
     for name, role in load_lexicon().roles.items():  # auxiliary figures: a loan's principal, its rate

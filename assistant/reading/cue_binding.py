@@ -105,6 +105,10 @@ def _bare_fact(cues: dict, q: Quantity, inputs: list, taken: set[str], before: s
     """
     open_ = [i.name for i in inputs if i.type == q.kind and i.name not in taken
              and not cues["quantities"].get(i.name, {}).get("received")]
+    if cues["per_year_before"].search(before):  # "一年大概800万": a yearly flow, not a one-off investment
+        open_ = [n for n in open_ if cues["quantities"].get(n, {}).get("annual")]
+        if not open_:
+            return None, ""
     if len(open_) == 1:
         spec = cues["quantities"].get(open_[0], {})
         label = next((i.description for i in inputs if i.name == open_[0]), "") or spec.get("label", open_[0])
