@@ -14,6 +14,7 @@ from assistant.articles import role_article
 from assistant.data_loader import load_yaml
 from assistant.scope import ASKS_WHETHER, answer_scope, asks_category, scope_verdict
 from assistant.session import Reply, Session
+from assistant.text_clauses import clause_end
 
 _COVERAGE = load_yaml("routing.yaml")["scope"]
 _OFFICE_WORDS = ("部门", "哪里办", "找谁", "找哪", "负责", "窗口", "办理")  # a question for an office, not a date
@@ -56,7 +57,7 @@ def asks_coverage(text: str, named: str, names_item: bool = False, category: boo
         return False
     if (router.contains_any(text, _COVERAGE["coverage"]) and _COVERAGE_OBJECT.search(text)) or category:
         return True  # category: "这个算人工智能产业不" asks whether the business counts as a field
-    first_clause = re.split(r"[，。；？?！!]", text, maxsplit=1)[0]
+    first_clause = text[:clause_end(text, 0)]
     return bool(not names_item and _POLICY_AS_WHOLE.search(text) and _YES_NO.search(text)
                 and (_ENTERPRISE.search(text) or named in first_clause))  # "这个租金补贴我们能拿吗" asks the item
 

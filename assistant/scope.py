@@ -15,7 +15,7 @@ from functools import lru_cache
 from assistant.articles import opening, role_article
 from assistant.data_loader import load_yaml
 from assistant.session import CitationOut, Parts, Reply
-from assistant.text_clauses import split_clauses
+from assistant.text_clauses import clause_end, split_clauses
 from knowledge.numerals import article_label
 
 _SCOPE = load_yaml("routing.yaml")["scope"]
@@ -91,7 +91,7 @@ def asks_category(policy, text: str) -> bool:
     match = _ASKED_CATEGORY.search(text)
     if not match:
         return False
-    tail = re.split(r"[，。；？?！!,]", text[match.end():], maxsplit=1)[0].rstrip("吧吗么呢不没")
+    tail = text[match.end():clause_end(text, match.end())].rstrip("吧吗么呢不没")
     return 0 < len(tail) <= 12 and not re.match(r"按|以|要|给", tail) and scope_verdict(policy, tail)[0] is True
 
 
