@@ -22,7 +22,7 @@ _YES_NO_WHO = re.compile("(?:是不是|是否|是)(?:在|由|归)?(?:" + "|".joi
                          + r")[\u4e00-\u9fff]{0,6}?(?:局|委|厅|部)?(?=[吗？?。！!]|$)")
 _COVERAGE_OBJECT = re.compile(_COVERAGE["coverage_object"])
 _POLICY_AS_WHOLE = re.compile(_COVERAGE["policy_as_whole"])
-_YES_NO = re.compile(r"(?<!不)([\u4e00-\u9fff]{1,2})不\1|[吗么嘛]\s*[？?]?\s*$|能否|是否|可否|能不能|可不可以|有没有")
+_YES_NO = re.compile(router.A_NOT_A + r"|[吗么嘛]\s*[？?]?\s*$|能否|是否|可否|能不能|可不可以|有没有")
 _ENTERPRISE = re.compile(r"我们|我司|我|俺|咱|客户|自己|本公司|做[^，。；？?！!]{1,15}的|开了|是一?家")  # the enterprise's own business
 _QUESTION_WORDS = re.compile(r"什么时候|什么|哪个|哪些|哪天|哪一?年|几年|几月|几号|几日|哪月|多少年|年份|月份|日期|时间|期限|多久|多长|怎么|如何"
                              r"|现在|目前|已经|还|没|吗|呢|的|了|是|到|从|起|在|啊|[\s，。？?！!、]")

@@ -192,7 +192,9 @@ def ask_clause(text: str) -> str:
 
 
 # A question word or mark, or an A-not-A question ("包不包括", "算不算", "适不适用").
-_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|啥|咋|说下|说一下|说说|讲讲|讲一下|介绍一下|介绍下|列一下|解释一下|(?<!不)([\u4e00-\u9fff]{1,2})不\1")  # "支持不支持"; not "不对不对"
+A_NOT_A = r"(?<!不)([\u4e00-\u9fff]{1,2})不\1"  # "包不包括", "支持不支持"; not "不对不对" (the one group)
+_QUESTION = re.compile(r"[?？吗呢么]\s*$|什么|怎么|多少|哪|是否|能否|能不能|可不可以|有没有|如何|几|啥|咋|说下|说一下|说说"
+                       r"|讲讲|讲一下|介绍一下|介绍下|列一下|解释一下|" + A_NOT_A)
 
 
 def looks_like_question(text: str) -> bool:
